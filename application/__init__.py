@@ -1,0 +1,1 @@
+"""Commands, handlers, the command bus and the eventsourcing Application (no I/O libraries)."""

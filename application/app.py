@@ -12,9 +12,11 @@ from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import JSONTranscoder, Recording
 
 from application.accepted import Accepted
-from application.transcodings import DateAsISO
+from application.numbering import FIRST_CASE_NO, CaseNumbers
+from application.transcodings import DataclassAsDict, DateAsISO
 from domain.base import CrmAggregate, CrmSnapshot
 from domain.case import Case
+from domain.case_entities import ENTITY_TYPES
 from domain.customer import Customer
 from domain.errors import CaseNotFound, CustomerNotFound, NotFound, VersionMismatch
 
@@ -54,10 +56,12 @@ class CrmApplication(Application[str]):
         *,
         clock: Clock = system_clock,
         timezone: tzinfo | None = None,
+        first_case_no: int = FIRST_CASE_NO,
     ) -> None:
         super().__init__(env=dict(env or {}))
         self.clock = clock
         self.timezone = timezone or ZoneInfo("Asia/Shanghai")
+        self.case_numbers = CaseNumbers(lambda number: self.exists(Case, number), first_case_no)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Any:
         """Use only the env we are given: Settings decides, not os.environ."""
@@ -71,6 +75,8 @@ class CrmApplication(Application[str]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        for entity in ENTITY_TYPES:
+            transcoder.register(DataclassAsDict(entity))
 
     def load(self, cls: type[TAgg], number: str, expected_version: int | None = None) -> TAgg:
         """Load an aggregate by its business number; check `If-Match` when given."""

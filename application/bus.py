@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -27,6 +30,8 @@ class UnknownCommand(LookupError):
 class CommandBus:
     """Dispatches commands to plain handler functions `handler(cmd, ctx, app)`."""
 
+    MAX_ATTEMPTS = 25
+
     def __init__(self, app: CrmApplication, handlers: Mapping[type[Command], Handler]) -> None:
         self.app = app
         self._handlers = dict(handlers)
@@ -44,11 +49,18 @@ class CommandBus:
         except KeyError:
             raise UnknownCommand(type(command).__name__) from None
         ctx = self.context(command, actor, correlation_id, causation_id)
-        try:
-            return handler(command, ctx, self.app)
-        except IntegrityError as error:
-            # Another writer appended to the same stream between our load and save.
-            raise ConcurrencyConflict("the stream was changed concurrently; retry") from error
+        attempts = 1 if command.expected_version is not None else self.MAX_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            try:
+                return handler(command, ctx, self.app)
+            except IntegrityError as error:
+                # Another writer appended to the same stream between our load and save. Without
+                # If-Match the command is re-run on the new state (API.md: concurrent commands are
+                # serialised; a loser that can no longer apply gets its normal rule error).
+                if attempt == attempts:
+                    raise ConcurrencyConflict("the stream was changed concurrently; retry") from error
+                time.sleep(random.uniform(0, 0.002 * attempt))  # noqa: S311 - jitter, not security
+        raise AssertionError("unreachable")
 
     def context(
         self,
@@ -72,6 +84,3 @@ class CommandBus:
             causation_id=causation_id or command_id,
         )
 
-
-def business_now(app: CrmApplication) -> datetime:
-    return app.clock().astimezone(app.timezone)

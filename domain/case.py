@@ -243,7 +243,7 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         transition = self._transition("complete_site_survey")
         self._trigger(
             ev.SiteSurveyCompleted, ctx, role,
-            from_status=self.user_status, to_status=transition.target, input_code=code,
+            from_status=self.user_status, to_status=transition.to, input_code=code,
             surveyed_by=ctx.actor.id, survey_date=survey_date or ctx.occurred_at.date(), findings=findings,
         )
         if self.system_status == SystemStatus.OUTSTANDING:

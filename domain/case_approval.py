@@ -82,8 +82,7 @@ class CaseApproval(CaseRules):
         transition = self._transition(command)
         if self.pending_approval is None:
             raise NoPendingApproval(f"notification {self.case_no} has no pending approval request")
-        assert transition.target is not None
-        return transition.target.value
+        return transition.to
 
     # C13 -----------------------------------------------------------------------------------
     def escalate(self, ctx: CommandContext, unit: str, purpose: str) -> None:
@@ -153,7 +152,7 @@ class CaseApproval(CaseRules):
             raise IllegalStatusTransition("no escalation was sent to regional logistics since the approval")
         self._trigger(
             ev.DepartmentReplyReceived, ctx, role, from_status=self.user_status,
-            to_status=transition.target, replying_unit=replying_unit or self.escalations[-1].unit,
+            to_status=transition.to, replying_unit=replying_unit or self.escalations[-1].unit,
             reply_text=reply_text, hq_quote_amount=amount,
         )
 
@@ -166,7 +165,7 @@ class CaseApproval(CaseRules):
         if not any(f.sent_to_regional_logistics_at for f in self.complaint_forms):
             raise ComplaintFormRequired("the complaint form has not been sent to regional logistics")
         self._trigger(
-            ev.ReplyToSalesRecorded, ctx, role, from_status=self.user_status, to_status=transition.target, note=note
+            ev.ReplyToSalesRecorded, ctx, role, from_status=self.user_status, to_status=transition.to, note=note
         )
 
     def record_goods_delivered(self, ctx: CommandContext, delivered_at: datetime) -> None:
@@ -174,7 +173,7 @@ class CaseApproval(CaseRules):
         role = self._allowed("record_goods_delivered", ctx)
         transition = self._transition("record_goods_delivered")
         self._trigger(
-            ev.GoodsDeliveredToCustomer, ctx, role, from_status=self.user_status, to_status=transition.target,
+            ev.GoodsDeliveredToCustomer, ctx, role, from_status=self.user_status, to_status=transition.to,
             delivered_at=delivered_at,
         )
 
@@ -184,7 +183,7 @@ class CaseApproval(CaseRules):
         role = self._allowed("record_goods_returned", ctx)
         transition = self._transition("record_goods_returned")
         self._trigger(
-            ev.GoodsReturnedToManufacturer, ctx, role, from_status=self.user_status, to_status=transition.target,
+            ev.GoodsReturnedToManufacturer, ctx, role, from_status=self.user_status, to_status=transition.to,
             returned_at=returned_at, manufacturer=manufacturer,
         )
 

@@ -28,7 +28,7 @@ from domain.case_entities import (
     Survey,
 )
 from domain.case_state import CaseState
-from domain.case_values import OrderStatus, SystemStatus
+from domain.case_values import OrderStatus
 
 
 def item_from(data: dict[str, Any]) -> Item:
@@ -319,7 +319,7 @@ class ServiceSalesOrderCreated(CaseEvent):
         lines = tuple(line_from(line) for line in self.lines)
         case.service_orders.append(
             ServiceOrder(
-                self.order_no, lines, self.total_amount, self.currency, OrderStatus.PENDING_CONFIRMATION, self.occurred_at
+                self.order_no, lines, self.total_amount, self.currency, OrderStatus.PENDING_CONFIRMATION.value, self.occurred_at
             )
         )
 
@@ -333,7 +333,7 @@ class QuoteConfirmedByCustomer(CaseEvent):
     def apply_to(self, case: CaseState) -> None:
         order = case.order(self.order_no)
         if order is not None:
-            case.replace_order(replace(order, status=OrderStatus.CONFIRMED))
+            case.replace_order(replace(order, status=OrderStatus.CONFIRMED.value))
 
 
 class QuoteDeclinedByCustomer(CaseEvent):
@@ -343,7 +343,7 @@ class QuoteDeclinedByCustomer(CaseEvent):
     def apply_to(self, case: CaseState) -> None:
         order = case.order(self.order_no)
         if order is not None:
-            case.replace_order(replace(order, status=OrderStatus.DECLINED))
+            case.replace_order(replace(order, status=OrderStatus.DECLINED.value))
 
 
 class OnSiteServicePerformed(CaseEvent):
@@ -374,7 +374,7 @@ class NotificationClosed(StatusEvent):
     closure_reason: str
 
     def apply_to(self, case: CaseState) -> None:
-        case.system_status = SystemStatus.COMPLETED
+        case.system_status = self.to_status
         case.closed_at = self.occurred_at
         case.closure_reason = self.closure_reason
 
@@ -389,7 +389,7 @@ class ServiceInvoiceCreated(CaseEvent):
         case.invoices.append(Invoice(self.invoice_no, self.order_no, self.amount, self.occurred_at))
         order = case.order(self.order_no)
         if order is not None:
-            case.replace_order(replace(order, status=OrderStatus.INVOICED, invoice_no=self.invoice_no))
+            case.replace_order(replace(order, status=OrderStatus.INVOICED.value, invoice_no=self.invoice_no))
 
 
 class SatisfactionSurveyRecorded(CaseEvent):

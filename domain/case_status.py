@@ -78,6 +78,12 @@ class Transition:
     sources: frozenset[S]
     target: S | None = None
 
+    @property
+    def to(self) -> str:
+        """The code written into the event (a plain string: events hold no enum members)."""
+        assert self.target is not None, "this command does not set a user status"
+        return self.target.value
+
 
 TRANSITIONS: Mapping[tuple[CaseType, str], Transition] = {
     # Z1 (DOMAIN.md §4.3.1)

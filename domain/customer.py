@@ -39,7 +39,6 @@ PROFILE_TEXT_LIMITS = {"name": NAME_MAX, "address": ADDRESS_MAX, "occupation": S
 REQUIRED_PROFILE_TEXT = frozenset({"name", "address"})
 TIER_INPUTS = frozenset({"kind", "business_lines"})
 
-
 Holding = tuple[str, Decimal | str]
 
 

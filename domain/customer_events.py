@@ -237,7 +237,11 @@ class CustomerSurveyRecorded(CrmEvent):
 
 
 class CustomerTierChanged(CrmEvent):
-    """The derived tier moved `from_tier` → `to_tier`; `basis` names the deciding rule."""
+    """The derived tier moved `from_tier` → `to_tier`; `basis` names the deciding rule.
+
+    Appended only when the tier itself moves, so `basis` is the reason at that
+    moment; `Customer.tier_assessment()` gives the reason as of now.
+    """
 
     from_tier: str
     to_tier: str

@@ -81,7 +81,7 @@ class CrmApplication(Application[str]):
     def load(self, cls: type[TAgg], number: str, expected_version: int | None = None) -> TAgg:
         """Load an aggregate by its business number; check `If-Match` when given."""
         try:
-            aggregate = self.repository.get(cls.stream_id(number))
+            aggregate: object = self.repository.get(cls.stream_id(number))
         except AggregateNotFoundError:
             raise _NOT_FOUND[cls](f"{cls.__name__.lower()} {number} not found") from None
         if not isinstance(aggregate, cls):
@@ -93,10 +93,11 @@ class CrmApplication(Application[str]):
     def load_at(self, cls: type[TAgg], number: str, version: int | None) -> TAgg:
         """Replay a stream up to `version` (auditors' state "as of")."""
         try:
-            aggregate = self.repository.get(cls.stream_id(number), version=version)
+            aggregate: object = self.repository.get(cls.stream_id(number), version=version)
         except AggregateNotFoundError:
             raise _NOT_FOUND[cls](f"{cls.__name__.lower()} {number} not found") from None
-        assert isinstance(aggregate, cls)
+        if not isinstance(aggregate, cls):
+            raise _NOT_FOUND[cls](f"{cls.__name__.lower()} {number} not found")
         return aggregate
 
     def exists(self, cls: type[CrmAggregate], number: str) -> bool:

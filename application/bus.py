@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import random
 import time
-
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -83,4 +82,3 @@ class CommandBus:
             correlation_id=correlation_id or command_id,
             causation_id=causation_id or command_id,
         )
-

@@ -76,7 +76,7 @@ class CreateCase(Command, frozen=True, kw_only=True):
     reference_case_no: Short = ""
     channel: Short = ""
     received_at: datetime | None = None
-    items: Annotated[list[ItemInput], Meta(max_length=200)] = []
+    items: Annotated[list[ItemInput], Meta(max_length=200)] = msgspec.field(default_factory=list)
     put_in_process: bool = False
 
 
@@ -194,7 +194,7 @@ class EscalateCase(CaseCommand, frozen=True, kw_only=True):
 class EmailCase(CaseCommand, frozen=True, kw_only=True):
     """C14 SBWP."""
 
-    recipients: Annotated[list[Short], Meta(max_length=50)] = []
+    recipients: Annotated[list[Short], Meta(max_length=50)] = msgspec.field(default_factory=list)
     department: Short = ""
     subject: Short = ""
 
@@ -236,7 +236,7 @@ class OrderLineInput(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
 class CreateServiceOrder(CaseCommand, frozen=True, kw_only=True):
     """C17 ZFFW quote."""
 
-    lines: Annotated[list[OrderLineInput], Meta(max_length=200)] = []
+    lines: Annotated[list[OrderLineInput], Meta(max_length=200)] = msgspec.field(default_factory=list)
 
 
 class ConfirmQuote(CaseCommand, frozen=True, kw_only=True):

@@ -20,7 +20,9 @@ from domain.customer import Customer
 from domain.errors import CustomerNotFound
 
 
-def on_case(app: CrmApplication, cmd: c.CaseCommand, act: Callable[[Case], object], detail: str = "") -> Accepted:
+def on_case(
+    app: CrmApplication, cmd: c.CaseCommand, act: Callable[[Case], object], detail: str = ""
+) -> Accepted:
     """Load the notification (404, If-Match), run one method, append its events."""
     case = app.load(Case, cmd.case_no, cmd.expected_version)
     result = act(case)
@@ -30,9 +32,15 @@ def on_case(app: CrmApplication, cmd: c.CaseCommand, act: Callable[[Case], objec
 
 def item_spec(item: c.ItemInput) -> ItemSpec:
     return ItemSpec(
-        product_category=item.product_type.category, product_subcategory=item.product_type.subcategory,
-        colour_main=item.colour.main, colour_secondary=item.colour.secondary, material=item.material,
-        quantity=item.quantity, text=item.text, reason_code=item.reason_code, reason_text=item.reason_text,
+        product_category=item.product_type.category,
+        product_subcategory=item.product_type.subcategory,
+        colour_main=item.colour.main,
+        colour_secondary=item.colour.secondary,
+        material=item.material,
+        quantity=item.quantity,
+        text=item.text,
+        reason_code=item.reason_code,
+        reason_text=item.reason_text,
         is_oem=item.is_oem,
     )
 
@@ -71,7 +79,10 @@ def update_case(cmd: c.UpdateCase, ctx: CommandContext, app: CrmApplication) -> 
 def change_case_item(cmd: c.ChangeCaseItem, ctx: CommandContext, app: CrmApplication) -> Accepted:
     updates = given(cmd, ("material", "quantity", "reason_code", "reason_text", "is_oem"))
     if isinstance(cmd.product_type, c.ProductType):
-        updates |= {"product_category": cmd.product_type.category, "product_subcategory": cmd.product_type.subcategory}
+        updates |= {
+            "product_category": cmd.product_type.category,
+            "product_subcategory": cmd.product_type.subcategory,
+        }
     if isinstance(cmd.colour, c.Colour):
         updates |= {"colour_main": cmd.colour.main, "colour_secondary": cmd.colour.secondary}
     if isinstance(cmd.text, str):
@@ -102,7 +113,9 @@ CASE_HANDLERS: dict[type[Command], Callable[[Any, CommandContext, CrmApplication
     c.ChangeCaseItem: change_case_item,
     c.CreateServiceOrder: create_service_order,
     c.PutCaseInProcess: simple(lambda cmd, ctx, case: case.put_in_process(ctx)),
-    c.DispatchServiceStaff: simple(lambda cmd, ctx, case: case.notify_service_staff(ctx, cmd.service_staff_id, cmd.channel)),
+    c.DispatchServiceStaff: simple(
+        lambda cmd, ctx, case: case.notify_service_staff(ctx, cmd.service_staff_id, cmd.channel)
+    ),
     c.AppendLongText: simple(lambda cmd, ctx, case: case.append_long_text(ctx, cmd.text)),
     c.AddCaseItem: simple(lambda cmd, ctx, case: case.add_item(ctx, item_spec(cmd.item)), "item_no"),
     c.RemoveCaseItem: simple(lambda cmd, ctx, case: case.remove_item(ctx, cmd.item_no)),
@@ -122,16 +135,22 @@ CASE_HANDLERS: dict[type[Command], Callable[[Any, CommandContext, CrmApplication
     c.ApproveCase: simple(lambda cmd, ctx, case: case.approve(ctx, cmd.comment)),
     c.RejectCase: simple(lambda cmd, ctx, case: case.reject(ctx, cmd.reason)),
     c.EscalateCase: simple(lambda cmd, ctx, case: case.escalate(ctx, cmd.unit, cmd.purpose)),
-    c.EmailCase: simple(lambda cmd, ctx, case: case.email(ctx, list(cmd.recipients), cmd.department, cmd.subject)),
+    c.EmailCase: simple(
+        lambda cmd, ctx, case: case.email(ctx, list(cmd.recipients), cmd.department, cmd.subject)
+    ),
     c.RecordDepartmentReply: simple(
-        lambda cmd, ctx, case: case.record_department_reply(ctx, cmd.reply_text, cmd.hq_quote_amount, cmd.replying_unit)
+        lambda cmd, ctx, case: case.record_department_reply(
+            ctx, cmd.reply_text, cmd.hq_quote_amount, cmd.replying_unit
+        )
     ),
     c.RecordReplyToSales: simple(lambda cmd, ctx, case: case.record_reply_to_sales(ctx, cmd.note)),
     c.RecordGoodsDelivered: simple(lambda cmd, ctx, case: case.record_goods_delivered(ctx, cmd.delivered_at)),
     c.RecordGoodsReturned: simple(
         lambda cmd, ctx, case: case.record_goods_returned(ctx, cmd.returned_at, cmd.manufacturer)
     ),
-    c.ConfirmQuote: simple(lambda cmd, ctx, case: case.confirm_quote(ctx, cmd.order_no, cmd.confirmed_by_name, cmd.via)),
+    c.ConfirmQuote: simple(
+        lambda cmd, ctx, case: case.confirm_quote(ctx, cmd.order_no, cmd.confirmed_by_name, cmd.via)
+    ),
     c.DeclineQuote: simple(lambda cmd, ctx, case: case.decline_quote(ctx, cmd.order_no, cmd.reason)),
     c.RecordOnSiteService: simple(
         lambda cmd, ctx, case: case.record_on_site_service(
@@ -140,7 +159,9 @@ CASE_HANDLERS: dict[type[Command], Callable[[Any, CommandContext, CrmApplication
     ),
     c.ConfirmAcceptance: simple(lambda cmd, ctx, case: case.confirm_acceptance(ctx, cmd.accepted_by_name)),
     c.CloseCase: simple(lambda cmd, ctx, case: case.close(ctx, cmd.closure_reason)),
-    c.CreateInvoice: simple(lambda cmd, ctx, case: case.create_invoice(ctx, cmd.order_no, cmd.amount), "invoice_no"),
+    c.CreateInvoice: simple(
+        lambda cmd, ctx, case: case.create_invoice(ctx, cmd.order_no, cmd.amount), "invoice_no"
+    ),
     c.RecordSatisfactionSurvey: simple(
         lambda cmd, ctx, case: case.record_satisfaction_survey(
             ctx, cmd.score, cmd.channel, cmd.comment, cmd.expected_score, cmd.perceived_score

@@ -95,8 +95,6 @@ class CrmAggregate(BaseAggregate[str]):
     def stream_id(cls, number: str) -> str:
         return f"{cls.STREAM_PREFIX}-{number}"
 
-    def _trigger(
-        self, event_class: type[CrmEvent], ctx: CommandContext, role: Role, **payload: Any
-    ) -> None:
+    def _trigger(self, event_class: type[CrmEvent], ctx: CommandContext, role: Role, **payload: Any) -> None:
         """Trigger one event carrying the envelope of `ctx`."""
         self.trigger_event(event_class, **envelope(ctx, role), **payload)

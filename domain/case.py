@@ -10,6 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from domain import case_events as ev
+from domain.actor import Role
 from domain.base import CrmAggregate, envelope
 from domain.case_approval import CaseApproval
 from domain.case_fulfilment import CaseFulfilment
@@ -123,7 +124,7 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
             **created_payload(case_no, new, object_address, ctx),
         )
         if new.put_in_process:
-            case.put_in_process(ctx)
+            case._start_processing(ctx, role)  # part of the create screen: the creator may do it
         return case
 
     # C2 ------------------------------------------------------------------------------------
@@ -132,9 +133,15 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         role = self._allowed("put_in_process", ctx)
         if self.system_status != SystemStatus.OUTSTANDING:
             raise IllegalStatusTransition(f"notification is {self.system_status}, not OUTSTANDING")
+        self._start_processing(ctx, role)
+
+    def _start_processing(self, ctx: CommandContext, role: Role) -> None:
         self._trigger(
-            ev.NotificationPutInProcess, ctx, role,
-            from_status=SystemStatus.OUTSTANDING.value, to_status=SystemStatus.IN_PROCESS.value,
+            ev.NotificationPutInProcess,
+            ctx,
+            role,
+            from_status=SystemStatus.OUTSTANDING.value,
+            to_status=SystemStatus.IN_PROCESS.value,
         )
 
     # C3 ------------------------------------------------------------------------------------
@@ -147,8 +154,12 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         reject_invalid(problems)
         role = self._allowed("notify_service_staff", ctx)
         self._trigger(
-            ev.ServiceStaffNotified, ctx, role,
-            service_staff_id=service_staff_id, urgent=self.urgency == "URGENT", channel=channel,
+            ev.ServiceStaffNotified,
+            ctx,
+            role,
+            service_staff_id=service_staff_id,
+            urgent=self.urgency == "URGENT",
+            channel=channel,
         )
 
     # C4 ------------------------------------------------------------------------------------
@@ -170,7 +181,9 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         self._trigger(ev.NotificationDetailsUpdated, ctx, role, changes=diff)
         if "responsible_person" in diff or "main_work_center" in diff:
             self._trigger(
-                ev.ResponsibilityTransferred, ctx, role,
+                ev.ResponsibilityTransferred,
+                ctx,
+                role,
                 from_person=diff.get("responsible_person", {}).get("old", self.responsible_person),
                 to_person=self.responsible_person,
                 from_work_center=diff.get("main_work_center", {}).get("old", self.main_work_center),
@@ -205,7 +218,9 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         reject_invalid(problems)
         role = self._allowed("add_item", ctx)
         item_no = self.last_item_no + 1
-        self._trigger(ev.NotificationItemAdded, ctx, role, item=item_payload(item_no, spec, material, quantity))
+        self._trigger(
+            ev.NotificationItemAdded, ctx, role, item=item_payload(item_no, spec, material, quantity)
+        )
         return item_no
 
     def change_item(self, ctx: CommandContext, item_no: int, updates: dict[str, object]) -> None:
@@ -217,10 +232,12 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
             raise ValidationFailed([FieldProblem(name, "is not an item field") for name in unknown])
         merged = {name: getattr(current, name) for name in ITEM_FIELDS} | updates
         problems: list[FieldProblem] = []
-        check_item(ItemSpec(**merged), "", problems)  # type: ignore[arg-type]
+        check_item(ItemSpec(**merged), "", problems)
         reject_invalid(problems)
         role = self._allowed("change_item", ctx)
-        diff = {k: {"old": getattr(current, k), "new": v} for k, v in updates.items() if getattr(current, k) != v}
+        diff = {
+            k: {"old": getattr(current, k), "new": v} for k, v in updates.items() if getattr(current, k) != v
+        }
         if not diff:
             raise ValidationFailed.one("changes", "no field differs from the current value")
         self._trigger(ev.NotificationItemChanged, ctx, role, item_no=item_no, changes=diff)
@@ -242,20 +259,29 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         role = self._allowed("complete_site_survey", ctx)
         transition = self._transition("complete_site_survey")
         self._trigger(
-            ev.SiteSurveyCompleted, ctx, role,
-            from_status=self.user_status, to_status=transition.to, input_code=code,
-            surveyed_by=ctx.actor.id, survey_date=survey_date or ctx.occurred_at.date(), findings=findings,
+            ev.SiteSurveyCompleted,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition.to,
+            input_code=code,
+            surveyed_by=ctx.actor.id,
+            survey_date=survey_date or ctx.occurred_at.date(),
+            findings=findings,
         )
         if self.system_status == SystemStatus.OUTSTANDING:
-            self._trigger(
-                ev.NotificationPutInProcess, ctx, role,
-                from_status=SystemStatus.OUTSTANDING.value, to_status=SystemStatus.IN_PROCESS.value,
-            )
+            self._start_processing(ctx, role)
 
     # C8 ------------------------------------------------------------------------------------
     def record_service_form(
-        self, ctx: CommandContext, kind: str, service_staff_id: str, form_date: date, content: str,
-        hq_quote_needed: bool = False, form_no: str = "",
+        self,
+        ctx: CommandContext,
+        kind: str,
+        service_staff_id: str,
+        form_date: date,
+        content: str,
+        hq_quote_needed: bool = False,
+        form_no: str = "",
     ) -> str:
         """家具服务单, transcribed by the assistant or entered by the service staff."""
         problems: list[FieldProblem] = []
@@ -270,8 +296,15 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         if any(f.form_no == number for f in self.service_forms):
             raise ValidationFailed.one("form_no", f"form {number} is already recorded")
         self._trigger(
-            ev.FurnitureServiceFormRecorded, ctx, role, form_no=number, kind=kind,
-            service_staff_id=service_staff_id, date=form_date, content=content, hq_quote_needed=hq_quote_needed,
+            ev.FurnitureServiceFormRecorded,
+            ctx,
+            role,
+            form_no=number,
+            kind=kind,
+            service_staff_id=service_staff_id,
+            date=form_date,
+            content=content,
+            hq_quote_needed=hq_quote_needed,
         )
         return number
 
@@ -286,17 +319,28 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         role = self._allowed("file_complaint_form", ctx)
         number = self._next_number("KSD", len(self.complaint_forms))
         self._trigger(
-            ev.ComplaintFormFiled, ctx, role, form_no=number, complaint_kind=complaint_kind,
-            description=description, payment_status=self.payment_status,
+            ev.ComplaintFormFiled,
+            ctx,
+            role,
+            form_no=number,
+            complaint_kind=complaint_kind,
+            description=description,
+            payment_status=self.payment_status,
         )
         return number
 
 
 ITEM_FIELDS = (
-    "product_category", "product_subcategory", "colour_main", "colour_secondary",
-    "material", "quantity", "reason_code", "reason_text", "is_oem",
+    "product_category",
+    "product_subcategory",
+    "colour_main",
+    "colour_secondary",
+    "material",
+    "quantity",
+    "reason_code",
+    "reason_text",
+    "is_oem",
 )
-
 
 
 def check_new_case_rules(new: NewCase) -> None:
@@ -313,12 +357,26 @@ def check_new_case_rules(new: NewCase) -> None:
 
 def check_header_changes(changes: dict[str, object]) -> list[FieldProblem]:
     problems = [FieldProblem(k, "cannot be changed") for k in changes if k not in HEADER_FIELDS]
-    for name in ("description", "reporter", "po_number", "po_date", "required_start", "required_end",
-                 "main_work_center", "responsible_person"):
+    for name in (
+        "description",
+        "reporter",
+        "po_number",
+        "po_date",
+        "required_start",
+        "required_end",
+        "main_work_center",
+        "responsible_person",
+    ):
         if name in changes:
             check_required(name, changes[name], problems)
-    for name in ("po_number", "main_work_center", "plant", "responsible_person", "sales_group",
-                 "functional_location"):
+    for name in (
+        "po_number",
+        "main_work_center",
+        "plant",
+        "responsible_person",
+        "sales_group",
+        "functional_location",
+    ):
         value = changes.get(name)
         check_reference_code(name, value if isinstance(value, str) and value else None, problems)
     check_text("description", _text(changes.get("description")), 40, problems)
@@ -345,7 +403,9 @@ def item_payload(item_no: int, spec: ItemSpec, material: str, quantity: int) -> 
     }
 
 
-def created_payload(case_no: str, new: NewCase, object_address: str, ctx: CommandContext) -> dict[str, object]:
+def created_payload(
+    case_no: str, new: NewCase, object_address: str, ctx: CommandContext
+) -> dict[str, object]:
     """Every field of the create screen, with the defaults and meanings the rules imply."""
     case_type = CaseType(new.type)
     sold_to = new.sold_to or new.ship_to
@@ -354,20 +414,38 @@ def created_payload(case_no: str, new: NewCase, object_address: str, ctx: Comman
         material, quantity = check_item(spec, "", [])
         items.append(item_payload(index, spec, material, quantity))
     return {
-        "case_no": case_no, "type": new.type, "category": new.category, "urgency": new.urgency,
-        "payment_status": new.payment_status, "description": new.description, "long_text": new.long_text,
-        "ship_to": new.ship_to, "sold_to": sold_to,
+        "case_no": case_no,
+        "type": new.type,
+        "category": new.category,
+        "urgency": new.urgency,
+        "payment_status": new.payment_status,
+        "description": new.description,
+        "long_text": new.long_text,
+        "ship_to": new.ship_to,
+        "sold_to": sold_to,
         "partners": {"SH": new.ship_to, "SP": sold_to, "VW": new.responsible_person},
-        "reporter": new.reporter, "po_number": new.po_number, "po_date": new.po_date,
-        "required_start": new.required_start, "required_end": new.required_end,
-        "main_work_center": new.main_work_center, "plant": new.plant,
-        "responsible_person": new.responsible_person, "sales_org": new.sales_org,
-        "distribution_channel": new.distribution_channel, "division": new.division,
-        "sales_office": new.sales_office, "sales_group": new.sales_group,
+        "reporter": new.reporter,
+        "po_number": new.po_number,
+        "po_date": new.po_date,
+        "required_start": new.required_start,
+        "required_end": new.required_end,
+        "main_work_center": new.main_work_center,
+        "plant": new.plant,
+        "responsible_person": new.responsible_person,
+        "sales_org": new.sales_org,
+        "distribution_channel": new.distribution_channel,
+        "division": new.division,
+        "sales_office": new.sales_office,
+        "sales_group": new.sales_group,
         "business_area": new.business_area or BUSINESS_AREA_IN_USE,
-        "functional_location": new.functional_location, "object_address": object_address,
-        "reference_case_no": new.reference_case_no, "channel": new.channel, "received_at": new.received_at,
-        "items": tuple(items), "user_status": UserStatus.TZJL.value,
-        "system_status": SystemStatus.OUTSTANDING.value, "notification_date": ctx.occurred_at.date(),
+        "functional_location": new.functional_location,
+        "object_address": object_address,
+        "reference_case_no": new.reference_case_no,
+        "channel": new.channel,
+        "received_at": new.received_at,
+        "items": tuple(items),
+        "user_status": UserStatus.TZJL.value,
+        "system_status": SystemStatus.OUTSTANDING.value,
+        "notification_date": ctx.occurred_at.date(),
         **FIELD_MEANINGS[case_type],
     }

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain import case_events as ev
+from domain.case_entities import ApprovalRequest
 from domain.case_rules import CaseRules, reject_invalid, reject_too_long
 from domain.case_values import ApprovalPurpose, CaseType, Category, EscalationPurpose
 from domain.case_values import UserStatus as S
@@ -23,7 +24,10 @@ from domain.errors import (
 )
 from domain.values import check_one_of, check_reference_code, check_required, check_text, money
 
-PURPOSE_FOR_CATEGORY = {Category.PAID_SERVICE: ApprovalPurpose.HQ_QUOTE, Category.COMPLAINT: ApprovalPurpose.HQ_SUPPORT}
+PURPOSE_FOR_CATEGORY = {
+    Category.PAID_SERVICE: ApprovalPurpose.HQ_QUOTE,
+    Category.COMPLAINT: ApprovalPurpose.HQ_SUPPORT,
+}
 ESCALATION_FOR_CATEGORY = {
     Category.PAID_SERVICE: EscalationPurpose.QUOTE_AND_STAFFING,
     Category.COMPLAINT: EscalationPurpose.COMPLAINT_SUPPORT,
@@ -48,19 +52,28 @@ class CaseApproval(CaseRules):
         if purpose == ApprovalPurpose.HQ_SUPPORT and not self.complaint_forms:
             raise ComplaintFormRequired("file a complaint form (客诉单) before asking for HQ support")
         if purpose == ApprovalPurpose.HQ_QUOTE and not self.service_forms:
-            raise ServiceFormRequired("record the furniture service form (家具服务单) before asking for an HQ quote")
-        self._trigger(ev.SupervisorApprovalRequested, ctx, role, purpose=purpose, requested_by=ctx.actor.id, note=note)
+            raise ServiceFormRequired(
+                "record the furniture service form (家具服务单) before asking for an HQ quote"
+            )
+        self._trigger(
+            ev.SupervisorApprovalRequested, ctx, role, purpose=purpose, requested_by=ctx.actor.id, note=note
+        )
 
     # C11 -----------------------------------------------------------------------------------
     def approve(self, ctx: CommandContext, comment: str = "") -> None:
         """主管批准 → ZGPZ."""
         reject_too_long("comment", comment, 4000)
         role = self._allowed("approve", ctx)
-        transition = self._decidable("approve")
-        assert self.pending_approval is not None
+        transition, request = self._decidable("approve")
         self._trigger(
-            ev.SupervisorApproved, ctx, role, from_status=self.user_status, to_status=transition,
-            supervisor_id=ctx.actor.id, requested_by=self.pending_approval.requested_by, comment=comment,
+            ev.SupervisorApproved,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition,
+            supervisor_id=ctx.actor.id,
+            requested_by=request.requested_by,
+            comment=comment,
         )
 
     # C12 -----------------------------------------------------------------------------------
@@ -71,18 +84,24 @@ class CaseApproval(CaseRules):
         check_text("reason", reason, 4000, problems)
         reject_invalid(problems)
         role = self._allowed("reject", ctx)
-        transition = self._decidable("reject")
-        assert self.pending_approval is not None
+        transition, request = self._decidable("reject")
         self._trigger(
-            ev.SupervisorRejected, ctx, role, from_status=self.user_status, to_status=transition,
-            supervisor_id=ctx.actor.id, requested_by=self.pending_approval.requested_by, reason=reason,
+            ev.SupervisorRejected,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition,
+            supervisor_id=ctx.actor.id,
+            requested_by=request.requested_by,
+            reason=reason,
         )
 
-    def _decidable(self, command: str) -> str:
+    def _decidable(self, command: str) -> tuple[str, ApprovalRequest]:
+        """The status a decision sets and the request it decides (ILLEGAL_STATUS_TRANSITION first)."""
         transition = self._transition(command)
         if self.pending_approval is None:
             raise NoPendingApproval(f"notification {self.case_no} has no pending approval request")
-        return transition.to
+        return transition.to, self.pending_approval
 
     # C13 -----------------------------------------------------------------------------------
     def escalate(self, ctx: CommandContext, unit: str, purpose: str) -> None:
@@ -99,10 +118,17 @@ class CaseApproval(CaseRules):
             raise ApprovalRequired("主管审核批准后,通知相应的区物流: supervisor approval (ZGPZ) comes first")
         form = self._form_to_send()
         if self.type == CaseType.Z2 and form is None:
-            raise ComplaintFormRequired("a Z2 escalation sends the complaint form (客诉单) to regional logistics")
+            raise ComplaintFormRequired(
+                "a Z2 escalation sends the complaint form (客诉单) to regional logistics"
+            )
         self._trigger(
-            ev.EscalatedToRegionalLogistics, ctx, role, unit=unit, purpose=purpose,
-            payment_status=self.payment_status, complaint_form_no=form,
+            ev.EscalatedToRegionalLogistics,
+            ctx,
+            role,
+            unit=unit,
+            purpose=purpose,
+            payment_status=self.payment_status,
+            complaint_form_no=form,
         )
 
     def _check_escalation_purpose(self, purpose: str) -> None:
@@ -131,13 +157,22 @@ class CaseApproval(CaseRules):
         reject_invalid(problems)
         role = self._allowed("email", ctx)
         self._trigger(
-            ev.NotificationEmailed, ctx, role, recipients=tuple(recipients), department=department,
-            subject=subject, include_long_text=True,
+            ev.NotificationEmailed,
+            ctx,
+            role,
+            recipients=tuple(recipients),
+            department=department,
+            subject=subject,
+            include_long_text=True,
         )
 
     # C15 -----------------------------------------------------------------------------------
     def record_department_reply(
-        self, ctx: CommandContext, reply_text: str, hq_quote_amount: Decimal | None = None, replying_unit: str = ""
+        self,
+        ctx: CommandContext,
+        reply_text: str,
+        hq_quote_amount: Decimal | None = None,
+        replying_unit: str = "",
     ) -> None:
         """相应部门回复 → ZBHF, after an escalation that followed the approval."""
         problems: list[FieldProblem] = []
@@ -151,9 +186,14 @@ class CaseApproval(CaseRules):
         if not self.escalated_since_approval:
             raise IllegalStatusTransition("no escalation was sent to regional logistics since the approval")
         self._trigger(
-            ev.DepartmentReplyReceived, ctx, role, from_status=self.user_status,
-            to_status=transition.to, replying_unit=replying_unit or self.escalations[-1].unit,
-            reply_text=reply_text, hq_quote_amount=amount,
+            ev.DepartmentReplyReceived,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition.to,
+            replying_unit=replying_unit or self.escalations[-1].unit,
+            reply_text=reply_text,
+            hq_quote_amount=amount,
         )
 
     # C16 (Z2) ------------------------------------------------------------------------------
@@ -165,7 +205,12 @@ class CaseApproval(CaseRules):
         if not any(f.sent_to_regional_logistics_at for f in self.complaint_forms):
             raise ComplaintFormRequired("the complaint form has not been sent to regional logistics")
         self._trigger(
-            ev.ReplyToSalesRecorded, ctx, role, from_status=self.user_status, to_status=transition.to, note=note
+            ev.ReplyToSalesRecorded,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition.to,
+            note=note,
         )
 
     def record_goods_delivered(self, ctx: CommandContext, delivered_at: datetime) -> None:
@@ -173,17 +218,27 @@ class CaseApproval(CaseRules):
         role = self._allowed("record_goods_delivered", ctx)
         transition = self._transition("record_goods_delivered")
         self._trigger(
-            ev.GoodsDeliveredToCustomer, ctx, role, from_status=self.user_status, to_status=transition.to,
+            ev.GoodsDeliveredToCustomer,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition.to,
             delivered_at=delivered_at,
         )
 
-    def record_goods_returned(self, ctx: CommandContext, returned_at: datetime, manufacturer: str = "") -> None:
+    def record_goods_returned(
+        self, ctx: CommandContext, returned_at: datetime, manufacturer: str = ""
+    ) -> None:
         """货物送回厂商 → THCS."""
         reject_too_long("manufacturer", manufacturer, 4000)
         role = self._allowed("record_goods_returned", ctx)
         transition = self._transition("record_goods_returned")
         self._trigger(
-            ev.GoodsReturnedToManufacturer, ctx, role, from_status=self.user_status, to_status=transition.to,
-            returned_at=returned_at, manufacturer=manufacturer,
+            ev.GoodsReturnedToManufacturer,
+            ctx,
+            role,
+            from_status=self.user_status,
+            to_status=transition.to,
+            returned_at=returned_at,
+            manufacturer=manufacturer,
         )
-

@@ -39,6 +39,40 @@ def line_from(data: dict[str, Any]) -> OrderLine:
     return OrderLine(**{**data, "unit_price": Decimal(str(data["unit_price"]))})
 
 
+COPIED_ON_CREATE = (
+    "case_no",
+    "type",
+    "category",
+    "urgency",
+    "payment_status",
+    "description",
+    "ship_to",
+    "sold_to",
+    "reporter",
+    "po_number",
+    "po_date",
+    "required_start",
+    "required_end",
+    "main_work_center",
+    "plant",
+    "responsible_person",
+    "sales_org",
+    "distribution_channel",
+    "division",
+    "sales_office",
+    "sales_group",
+    "business_area",
+    "functional_location",
+    "object_address",
+    "reference_case_no",
+    "channel",
+    "received_at",
+    "system_status",
+    "notification_date",
+)
+"""Header fields the created event hands to the state as they are."""
+
+
 class CaseEvent(CrmAggregate.Event):
     """Base of every notification event."""
 
@@ -95,13 +129,7 @@ class ServiceNotificationCreated(CaseEvent, CrmCreated):
     required_end_meaning: str
 
     def apply_to(self, case: CaseState) -> None:
-        for name in (
-            "case_no type category urgency payment_status description ship_to sold_to reporter "
-            "po_number po_date required_start required_end main_work_center plant responsible_person "
-            "sales_org distribution_channel division sales_office sales_group business_area "
-            "functional_location object_address reference_case_no channel received_at "
-            "system_status notification_date"
-        ).split():
+        for name in COPIED_ON_CREATE:
             setattr(case, name, getattr(self, name))
         case.partners = dict(self.partners)
         case.created_at = self.occurred_at
@@ -197,7 +225,9 @@ class FurnitureServiceFormRecorded(CaseEvent):
 
     def apply_to(self, case: CaseState) -> None:
         case.service_forms.append(
-            ServiceForm(self.form_no, self.kind, self.service_staff_id, self.date, self.content, self.hq_quote_needed)
+            ServiceForm(
+                self.form_no, self.kind, self.service_staff_id, self.date, self.content, self.hq_quote_needed
+            )
         )
 
 
@@ -209,7 +239,9 @@ class ComplaintFormFiled(CaseEvent):
 
     def apply_to(self, case: CaseState) -> None:
         case.complaint_forms.append(
-            ComplaintForm(self.form_no, self.complaint_kind, self.description, self.payment_status, self.occurred_at)
+            ComplaintForm(
+                self.form_no, self.complaint_kind, self.description, self.payment_status, self.occurred_at
+            )
         )
 
 
@@ -228,7 +260,9 @@ class SupervisorApproved(StatusEvent):
     comment: str
 
     def apply_to(self, case: CaseState) -> None:
-        decision = ApprovalDecision("APPROVED", self.supervisor_id, self.requested_by, self.comment, self.occurred_at)
+        decision = ApprovalDecision(
+            "APPROVED", self.supervisor_id, self.requested_by, self.comment, self.occurred_at
+        )
         case.approval_decisions.append(decision)
         case.pending_approval = None
         case.escalated_since_approval = False
@@ -241,7 +275,9 @@ class SupervisorRejected(StatusEvent):
     reason: str
 
     def apply_to(self, case: CaseState) -> None:
-        decision = ApprovalDecision("REJECTED", self.supervisor_id, self.requested_by, self.reason, self.occurred_at)
+        decision = ApprovalDecision(
+            "REJECTED", self.supervisor_id, self.requested_by, self.reason, self.occurred_at
+        )
         case.approval_decisions.append(decision)
         case.pending_approval = None
         case.set_user_status(self.to_status, self.occurred_at, self.actor_id)
@@ -319,7 +355,12 @@ class ServiceSalesOrderCreated(CaseEvent):
         lines = tuple(line_from(line) for line in self.lines)
         case.service_orders.append(
             ServiceOrder(
-                self.order_no, lines, self.total_amount, self.currency, OrderStatus.PENDING_CONFIRMATION.value, self.occurred_at
+                self.order_no,
+                lines,
+                self.total_amount,
+                self.currency,
+                OrderStatus.PENDING_CONFIRMATION.value,
+                self.occurred_at,
             )
         )
 
@@ -402,6 +443,10 @@ class SatisfactionSurveyRecorded(CaseEvent):
 
     def apply_to(self, case: CaseState) -> None:
         case.survey = Survey(
-            self.score, self.channel, self.comment, self.surveyed_at, self.expected_score, self.perceived_score
+            self.score,
+            self.channel,
+            self.comment,
+            self.surveyed_at,
+            self.expected_score,
+            self.perceived_score,
         )
-

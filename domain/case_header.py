@@ -20,13 +20,38 @@ from domain.values import check_date_order, check_one_of, check_reference_code, 
 
 TEXT_MAX = 4000
 REQUIRED_ON_CREATE = (
-    "type category urgency payment_status description ship_to reporter po_number po_date required_start "
-    "required_end main_work_center responsible_person sales_org distribution_channel division sales_office"
-).split()
+    "type",
+    "category",
+    "urgency",
+    "payment_status",
+    "description",
+    "ship_to",
+    "reporter",
+    "po_number",
+    "po_date",
+    "required_start",
+    "required_end",
+    "main_work_center",
+    "responsible_person",
+    "sales_org",
+    "distribution_channel",
+    "division",
+    "sales_office",
+)
 CODE_FIELDS = (
-    "ship_to sold_to po_number main_work_center plant responsible_person sales_org sales_office "
-    "sales_group business_area functional_location reference_case_no"
-).split()
+    "ship_to",
+    "sold_to",
+    "po_number",
+    "main_work_center",
+    "plant",
+    "responsible_person",
+    "sales_org",
+    "sales_office",
+    "sales_group",
+    "business_area",
+    "functional_location",
+    "reference_case_no",
+)
 
 
 @dataclass(frozen=True)

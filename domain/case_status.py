@@ -81,7 +81,8 @@ class Transition:
     @property
     def to(self) -> str:
         """The code written into the event (a plain string: events hold no enum members)."""
-        assert self.target is not None, "this command does not set a user status"
+        if self.target is None:
+            raise LookupError("this command does not set a user status")
         return self.target.value
 
 

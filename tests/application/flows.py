@@ -23,26 +23,52 @@ CUSTOMER_NO = "2110050007"
 
 def register_customer(bus: CommandBus, customer_no: str = CUSTOMER_NO) -> Accepted:
     accepted = bus.dispatch(
-        cc.RegisterCustomer(customer_no=customer_no, name="申齐保健食品有限公司", kind="ENTERPRISE",
-                            address="上海市浦东新区张江路1号"),
+        cc.RegisterCustomer(
+            customer_no=customer_no,
+            name="申齐保健食品有限公司",
+            kind="ENTERPRISE",
+            address="上海市浦东新区张江路1号",
+        ),
         ASSISTANT,
     )
-    bus.dispatch(cc.CreateFunctionalLocation(customer_no=customer_no, fl_no="2110050027",
-                                             address="上海市徐汇区漕溪北路88号"), ASSISTANT)
+    bus.dispatch(
+        cc.CreateFunctionalLocation(
+            customer_no=customer_no, fl_no="2110050027", address="上海市徐汇区漕溪北路88号"
+        ),
+        ASSISTANT,
+    )
     return accepted
 
 
 def create(bus: CommandBus, **overrides: Any) -> str:
     """IW51 for the SM01 example 1 (活动柜锁); returns the case number."""
     fields: dict[str, Any] = {
-        "type": "Z1", "category": "PAID_SERVICE", "urgency": "NORMAL", "payment_status": "FULLY_PAID",
-        "description": "活动柜锁", "ship_to": CUSTOMER_NO, "reporter": "王敏", "po_number": "30000075",
-        "po_date": date(2001, 3, 1), "required_start": date(2001, 3, 7), "required_end": date(2001, 3, 8),
-        "main_work_center": "S4002", "plant": "F011", "responsible_person": "202", "sales_org": "F011",
-        "distribution_channel": "10", "division": "02", "sales_office": "4002", "sales_group": "002",
-        "functional_location": "2110050027", "put_in_process": True,
-        "items": [c.ItemInput(product_type=c.ProductType("06"), colour=c.Colour("A"), text="100056,1",
-                              reason_code="1")],
+        "type": "Z1",
+        "category": "PAID_SERVICE",
+        "urgency": "NORMAL",
+        "payment_status": "FULLY_PAID",
+        "description": "活动柜锁",
+        "ship_to": CUSTOMER_NO,
+        "reporter": "王敏",
+        "po_number": "30000075",
+        "po_date": date(2001, 3, 1),
+        "required_start": date(2001, 3, 7),
+        "required_end": date(2001, 3, 8),
+        "main_work_center": "S4002",
+        "plant": "F011",
+        "responsible_person": "202",
+        "sales_org": "F011",
+        "distribution_channel": "10",
+        "division": "02",
+        "sales_office": "4002",
+        "sales_group": "002",
+        "functional_location": "2110050027",
+        "put_in_process": True,
+        "items": [
+            c.ItemInput(
+                product_type=c.ProductType("06"), colour=c.Colour("A"), text="100056,1", reason_code="1"
+            )
+        ],
     }
     if overrides.get("type") == "Z2":
         fields |= {"category": "COMPLAINT", "payment_status": "NOT_FULLY_PAID"}
@@ -57,8 +83,12 @@ def serve_and_close(bus: CommandBus, case_no: str) -> None:
 
 def quote(bus: CommandBus, case_no: str) -> str:
     line = c.OrderLineInput(description="更换抽屉锁", material="100056", qty=1, unit_price=Decimal("80.00"))
-    order_no = str(bus.dispatch(c.CreateServiceOrder(case_no=case_no, lines=[line]), ASSISTANT).details["order_no"])
-    bus.dispatch(c.ConfirmQuote(case_no=case_no, order_no=order_no, confirmed_by_name="李先生", via="PHONE"), ASSISTANT)
+    order_no = str(
+        bus.dispatch(c.CreateServiceOrder(case_no=case_no, lines=[line]), ASSISTANT).details["order_no"]
+    )
+    bus.dispatch(
+        c.ConfirmQuote(case_no=case_no, order_no=order_no, confirmed_by_name="李先生", via="PHONE"), ASSISTANT
+    )
     return order_no
 
 
@@ -85,8 +115,17 @@ def v3(bus: CommandBus) -> str:
     """Z1 paid service needing an HQ quote: form → approval → regional logistics → reply → quote."""
     case_no = create(bus)
     bus.dispatch(c.CompleteSiteSurvey(case_no=case_no, code="KCJS"), STAFF)
-    bus.dispatch(c.RecordServiceForm(case_no=case_no, kind="SURVEY", service_staff_id="202",
-                                     date=date(2001, 3, 7), content="需总部报价", hq_quote_needed=True), STAFF)
+    bus.dispatch(
+        c.RecordServiceForm(
+            case_no=case_no,
+            kind="SURVEY",
+            service_staff_id="202",
+            date=date(2001, 3, 7),
+            content="需总部报价",
+            hq_quote_needed=True,
+        ),
+        STAFF,
+    )
     bus.dispatch(c.RequestApproval(case_no=case_no, purpose="HQ_QUOTE"), ASSISTANT)
     bus.dispatch(c.ApproveCase(case_no=case_no, comment="同意"), SUPERVISOR)
     bus.dispatch(c.EscalateCase(case_no=case_no, unit="RL-EAST", purpose="QUOTE_AND_STAFFING"), ASSISTANT)
@@ -101,8 +140,10 @@ def v4(bus: CommandBus) -> str:
     """Z1 complaint needing HQ support, rejected once then approved on re-submission."""
     case_no = create(bus, category="COMPLAINT")
     bus.dispatch(c.CompleteSiteSurvey(case_no=case_no), STAFF)
-    bus.dispatch(c.FileComplaintForm(case_no=case_no, complaint_kind="EXCHANGE", description="抽屉变形, 要求换货"),
-                 ASSISTANT)
+    bus.dispatch(
+        c.FileComplaintForm(case_no=case_no, complaint_kind="EXCHANGE", description="抽屉变形, 要求换货"),
+        ASSISTANT,
+    )
     bus.dispatch(c.RequestApproval(case_no=case_no, purpose="HQ_SUPPORT"), ASSISTANT)
     bus.dispatch(c.RejectCase(case_no=case_no, reason="资料不全"), SUPERVISOR)
     bus.dispatch(c.RequestApproval(case_no=case_no, purpose="HQ_SUPPORT", note="已补充照片"), ASSISTANT)
@@ -116,9 +157,13 @@ def v4(bus: CommandBus) -> str:
 def v5(bus: CommandBus) -> str:
     """Z2 delivery exception resolved by regional logistics."""
     case_no = create(bus, type="Z2", po_number="80012345")
-    bus.dispatch(c.FileComplaintForm(case_no=case_no, complaint_kind="REPAIR", description="组装缺件"), ASSISTANT)
+    bus.dispatch(
+        c.FileComplaintForm(case_no=case_no, complaint_kind="REPAIR", description="组装缺件"), ASSISTANT
+    )
     bus.dispatch(c.EscalateCase(case_no=case_no, unit="RL-EAST", purpose="PRE_PAYMENT_COMPLAINT"), ASSISTANT)
     bus.dispatch(c.RecordReplyToSales(case_no=case_no, note="已安排补件"), LOGISTICS)
-    bus.dispatch(c.RecordGoodsDelivered(case_no=case_no, delivered_at=datetime(2001, 3, 9, 2, tzinfo=UTC)), LOGISTICS)
+    bus.dispatch(
+        c.RecordGoodsDelivered(case_no=case_no, delivered_at=datetime(2001, 3, 9, 2, tzinfo=UTC)), LOGISTICS
+    )
     bus.dispatch(c.CloseCase(case_no=case_no), LOGISTICS)
     return case_no

@@ -16,25 +16,81 @@ from tests.application import flows
 from tests.clock import FixedClock
 
 PATHS: dict[str, tuple[Callable[[CommandBus], str], list[str]]] = {
-    "V1": (flows.v1, ["ServiceNotificationCreated", "NotificationPutInProcess", "SiteSurveyCompleted",
-                      "OnSiteServicePerformed", "CustomerAcceptanceConfirmed", "NotificationClosed",
-                      "SatisfactionSurveyRecorded"]),
-    "V2": (flows.v2, ["ServiceNotificationCreated", "NotificationPutInProcess", "SiteSurveyCompleted",
-                      "ServiceSalesOrderCreated", "QuoteConfirmedByCustomer", "OnSiteServicePerformed",
-                      "CustomerAcceptanceConfirmed", "NotificationClosed", "ServiceInvoiceCreated"]),
-    "V3": (flows.v3, ["ServiceNotificationCreated", "NotificationPutInProcess", "SiteSurveyCompleted",
-                      "FurnitureServiceFormRecorded", "SupervisorApprovalRequested", "SupervisorApproved",
-                      "EscalatedToRegionalLogistics", "DepartmentReplyReceived", "ServiceSalesOrderCreated",
-                      "QuoteConfirmedByCustomer", "OnSiteServicePerformed", "CustomerAcceptanceConfirmed",
-                      "NotificationClosed", "ServiceInvoiceCreated"]),
-    "V4": (flows.v4, ["ServiceNotificationCreated", "NotificationPutInProcess", "SiteSurveyCompleted",
-                      "ComplaintFormFiled", "SupervisorApprovalRequested", "SupervisorRejected",
-                      "SupervisorApprovalRequested", "SupervisorApproved", "EscalatedToRegionalLogistics",
-                      "DepartmentReplyReceived", "OnSiteServicePerformed", "CustomerAcceptanceConfirmed",
-                      "NotificationClosed"]),
-    "V5": (flows.v5, ["ServiceNotificationCreated", "NotificationPutInProcess", "ComplaintFormFiled",
-                      "EscalatedToRegionalLogistics", "ReplyToSalesRecorded", "GoodsDeliveredToCustomer",
-                      "NotificationClosed"]),
+    "V1": (
+        flows.v1,
+        [
+            "ServiceNotificationCreated",
+            "NotificationPutInProcess",
+            "SiteSurveyCompleted",
+            "OnSiteServicePerformed",
+            "CustomerAcceptanceConfirmed",
+            "NotificationClosed",
+            "SatisfactionSurveyRecorded",
+        ],
+    ),
+    "V2": (
+        flows.v2,
+        [
+            "ServiceNotificationCreated",
+            "NotificationPutInProcess",
+            "SiteSurveyCompleted",
+            "ServiceSalesOrderCreated",
+            "QuoteConfirmedByCustomer",
+            "OnSiteServicePerformed",
+            "CustomerAcceptanceConfirmed",
+            "NotificationClosed",
+            "ServiceInvoiceCreated",
+        ],
+    ),
+    "V3": (
+        flows.v3,
+        [
+            "ServiceNotificationCreated",
+            "NotificationPutInProcess",
+            "SiteSurveyCompleted",
+            "FurnitureServiceFormRecorded",
+            "SupervisorApprovalRequested",
+            "SupervisorApproved",
+            "EscalatedToRegionalLogistics",
+            "DepartmentReplyReceived",
+            "ServiceSalesOrderCreated",
+            "QuoteConfirmedByCustomer",
+            "OnSiteServicePerformed",
+            "CustomerAcceptanceConfirmed",
+            "NotificationClosed",
+            "ServiceInvoiceCreated",
+        ],
+    ),
+    "V4": (
+        flows.v4,
+        [
+            "ServiceNotificationCreated",
+            "NotificationPutInProcess",
+            "SiteSurveyCompleted",
+            "ComplaintFormFiled",
+            "SupervisorApprovalRequested",
+            "SupervisorRejected",
+            "SupervisorApprovalRequested",
+            "SupervisorApproved",
+            "EscalatedToRegionalLogistics",
+            "DepartmentReplyReceived",
+            "OnSiteServicePerformed",
+            "CustomerAcceptanceConfirmed",
+            "NotificationClosed",
+        ],
+    ),
+    "V5": (
+        flows.v5,
+        [
+            "ServiceNotificationCreated",
+            "NotificationPutInProcess",
+            "ComplaintFormFiled",
+            "EscalatedToRegionalLogistics",
+            "ReplyToSalesRecorded",
+            "GoodsDeliveredToCustomer",
+            "NotificationClosed",
+        ],
+    ),
 }
 
 
@@ -43,7 +99,9 @@ def stored_types(app: CrmApplication, case_no: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_each_workflow_variant_stores_its_events_in_order(app: CrmApplication, bus: CommandBus, path: str) -> None:
+def test_each_workflow_variant_stores_its_events_in_order(
+    app: CrmApplication, bus: CommandBus, path: str
+) -> None:
     flows.register_customer(bus)
     walk, expected = PATHS[path]
     case_no = walk(bus)
@@ -75,13 +133,19 @@ def test_a_new_process_continues_the_numbering_of_the_store(app: CrmApplication,
     assert flows.create(bus) == "1000006"
 
 
-def test_if_match_with_an_old_version_is_refused_and_appends_nothing(app: CrmApplication, bus: CommandBus) -> None:
+def test_if_match_with_an_old_version_is_refused_and_appends_nothing(
+    app: CrmApplication, bus: CommandBus
+) -> None:
     flows.register_customer(bus)
     case_no = flows.create(bus)
     version = app.load(Case, case_no).version
     with pytest.raises(VersionMismatch):
-        bus.dispatch(c.AppendLongText(case_no=case_no, text="x", expected_version=version - 1), flows.ASSISTANT)
-    accepted = bus.dispatch(c.AppendLongText(case_no=case_no, text="x", expected_version=version), flows.ASSISTANT)
+        bus.dispatch(
+            c.AppendLongText(case_no=case_no, text="x", expected_version=version - 1), flows.ASSISTANT
+        )
+    accepted = bus.dispatch(
+        c.AppendLongText(case_no=case_no, text="x", expected_version=version), flows.ASSISTANT
+    )
     assert accepted.version == version + 1
 
 
@@ -92,7 +156,9 @@ def test_accepted_reports_the_log_position_written(app: CrmApplication, bus: Com
     assert accepted.position == app.recorder.max_notification_id()
 
 
-def test_events_carry_the_principal_and_both_times(app: CrmApplication, bus: CommandBus, clock: FixedClock) -> None:
+def test_events_carry_the_principal_and_both_times(
+    app: CrmApplication, bus: CommandBus, clock: FixedClock
+) -> None:
     flows.register_customer(bus)
     case_no = flows.create(bus)
     clock.advance(hours=3)
@@ -104,14 +170,18 @@ def test_events_carry_the_principal_and_both_times(app: CrmApplication, bus: Com
     assert event.timestamp == clock.now
 
 
-def test_state_as_of_an_earlier_version_is_replayed_from_the_log(app: CrmApplication, bus: CommandBus) -> None:
+def test_state_as_of_an_earlier_version_is_replayed_from_the_log(
+    app: CrmApplication, bus: CommandBus
+) -> None:
     flows.register_customer(bus)
     case_no = flows.v1(bus)
     assert app.load_at(Case, case_no, 2).user_status == "TZJL"
     assert app.load_at(Case, case_no, 3).user_status == "KCWB"
 
 
-def test_a_long_stream_loads_from_a_snapshot_equal_to_a_full_replay(app: CrmApplication, bus: CommandBus) -> None:
+def test_a_long_stream_loads_from_a_snapshot_equal_to_a_full_replay(
+    app: CrmApplication, bus: CommandBus
+) -> None:
     flows.register_customer(bus)
     case_no = flows.create(bus)
     for index in range(CrmApplication.SNAPSHOT_INTERVAL * 2 + 5):

@@ -53,11 +53,25 @@ class ShipTo:
 def z1_payload(**overrides: Any) -> NewCase:
     """The SM01 example 1 notification: 客户叫修—活动柜锁坏."""
     base = NewCase(
-        type="Z1", category="PAID_SERVICE", urgency="NORMAL", payment_status="FULLY_PAID",
-        description="活动柜锁", ship_to="2110050007", reporter="王敏", po_number="30000075",
-        po_date=date(2001, 3, 1), required_start=date(2001, 3, 7), required_end=date(2001, 3, 8),
-        main_work_center="S4002", plant="F011", responsible_person="202", sales_org="F011",
-        distribution_channel="10", division="02", sales_office="4002", sales_group="002",
+        type="Z1",
+        category="PAID_SERVICE",
+        urgency="NORMAL",
+        payment_status="FULLY_PAID",
+        description="活动柜锁",
+        ship_to="2110050007",
+        reporter="王敏",
+        po_number="30000075",
+        po_date=date(2001, 3, 1),
+        required_start=date(2001, 3, 7),
+        required_end=date(2001, 3, 8),
+        main_work_center="S4002",
+        plant="F011",
+        responsible_person="202",
+        sales_org="F011",
+        distribution_channel="10",
+        division="02",
+        sales_office="4002",
+        sales_group="002",
         functional_location="2110050027",
         items=(ItemSpec(product_category="06", colour_main="A", text="100056,1", reason_code="1"),),
     )
@@ -68,7 +82,9 @@ def z2_payload(**overrides: Any) -> NewCase:
     return z1_payload(type="Z2", category="COMPLAINT", payment_status="NOT_FULLY_PAID", **overrides)
 
 
-def new_case(payload: NewCase | None = None, case_no: str = "1000001", at: CommandContext = ASSISTANT) -> Case:
+def new_case(
+    payload: NewCase | None = None, case_no: str = "1000001", at: CommandContext = ASSISTANT
+) -> Case:
     return Case.create(case_no, payload or z1_payload(), at, ShipTo())
 
 

@@ -55,7 +55,10 @@ ACTIONS: list[Action] = [
     ("record_department_reply", lambda c, x: c.record_department_reply(x, "可支援")),
     ("record_reply_to_sales", lambda c, x: c.record_reply_to_sales(x)),
     ("record_goods_delivered", lambda c, x: c.record_goods_delivered(x, datetime(2001, 3, 9, tzinfo=UTC))),
-    ("record_goods_returned", lambda c, x: c.record_goods_returned(x, datetime(2001, 3, 9, tzinfo=UTC), "OEM")),
+    (
+        "record_goods_returned",
+        lambda c, x: c.record_goods_returned(x, datetime(2001, 3, 9, tzinfo=UTC), "OEM"),
+    ),
     ("create_service_order", lambda c, x: c.create_service_order(x, [OrderLineSpec("换锁", 1, "80.00")])),
     ("confirm_quote", lambda c, x: c.confirm_quote(x, first_order(c), "李先生")),
     ("decline_quote", lambda c, x: c.decline_quote(x, first_order(c))),
@@ -136,7 +139,9 @@ def check_invariants(case: Case) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=kinds, sequence=steps)
-def test_random_commands_never_leave_the_status_tables(kind: tuple[str, str], sequence: list[tuple[int, int]]) -> None:
+def test_random_commands_never_leave_the_status_tables(
+    kind: tuple[str, str], sequence: list[tuple[int, int]]
+) -> None:
     case = fresh_case(kind)
     for step in sequence:
         name, accepted, before = run(case, step)
@@ -147,7 +152,9 @@ def test_random_commands_never_leave_the_status_tables(kind: tuple[str, str], se
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=kinds, sequence=steps)
-def test_replaying_stored_events_rebuilds_an_equal_case(kind: tuple[str, str], sequence: list[tuple[int, int]]) -> None:
+def test_replaying_stored_events_rebuilds_an_equal_case(
+    kind: tuple[str, str], sequence: list[tuple[int, int]]
+) -> None:
     case = fresh_case(kind)
     for step in sequence:
         run(case, step)

@@ -57,13 +57,23 @@ def test_twenty_conflicting_decisions_on_one_request_yield_exactly_one_decision(
     flows.register_customer(bus)
     case_no = flows.create(bus)
     bus.dispatch(c.CompleteSiteSurvey(case_no=case_no), flows.STAFF)
-    bus.dispatch(c.RecordServiceForm(case_no=case_no, kind="SURVEY", service_staff_id="202",
-                                     date=date(2001, 3, 7), content="需总部报价"), flows.STAFF)
+    bus.dispatch(
+        c.RecordServiceForm(
+            case_no=case_no,
+            kind="SURVEY",
+            service_staff_id="202",
+            date=date(2001, 3, 7),
+            content="需总部报价",
+        ),
+        flows.STAFF,
+    )
     bus.dispatch(c.RequestApproval(case_no=case_no, purpose="HQ_QUOTE"), flows.ASSISTANT)
     decisions: list[Callable[[], object]] = []
     for index in range(20):
         other = containers[index % INSTANCES].bus
-        command = c.ApproveCase(case_no=case_no) if index % 2 else c.RejectCase(case_no=case_no, reason="费用过高")
+        command = (
+            c.ApproveCase(case_no=case_no) if index % 2 else c.RejectCase(case_no=case_no, reason="费用过高")
+        )
         decisions.append(lambda bus=other, command=command: bus.dispatch(command, flows.SUPERVISOR))
     results = run_together(decisions)
     stored = [type(e).__name__ for e in containers[1].app.events.get(Case.stream_id(case_no))]

@@ -103,8 +103,10 @@ class CrmApplication(Application[str]):
     def exists(self, cls: type[CrmAggregate], number: str) -> bool:
         return bool(self.recorder.select_events(cls.stream_id(number), limit=1))
 
-    def commit(self, aggregate: CrmAggregate, number: str, **details: str | int) -> Accepted:
-        """Append the aggregate's pending events atomically and say where they landed."""
-        recordings: list[Recording[str]] = self.save(aggregate)
+    def commit(
+        self, aggregate: CrmAggregate, number: str, *also: CrmAggregate, **details: str | int
+    ) -> Accepted:
+        """Append the pending events (of `also` too, in one transaction) and say where they landed."""
+        recordings: list[Recording[str]] = self.save(aggregate, *also)
         position = recordings[-1].notification.id if recordings else 0
         return Accepted(id=number, version=aggregate.version, position=position, details=details)

@@ -23,9 +23,11 @@ from application.customer_commands import (
     SetValueClass,
     UpdateCustomerProfile,
 )
+from domain.actor import Role
 from domain.context import CommandContext
 from domain.customer import Customer, ProfileChanges
-from domain.errors import CustomerAlreadyExists
+from domain.errors import CustomerAlreadyExists, FunctionalLocationTaken
+from domain.functional_location import FunctionalLocationClaim
 
 
 def _load(app: CrmApplication, cmd: CustomerCommand) -> Customer:
@@ -65,9 +67,20 @@ def update_customer_profile(cmd: UpdateCustomerProfile, ctx: CommandContext, app
 def create_functional_location(
     cmd: CreateFunctionalLocation, ctx: CommandContext, app: CrmApplication
 ) -> Accepted:
+    """The location is claimed system-wide in the same append: a number taken elsewhere is refused."""
     customer = _load(app, cmd)
     customer.create_functional_location(ctx, fl_no=cmd.fl_no, address=cmd.address)
-    return app.commit(customer, cmd.customer_no, fl_no=cmd.fl_no)
+    role = Role(customer.pending_events[-1].actor_role)
+    claim = FunctionalLocationClaim.claim(ctx, role, cmd.fl_no, cmd.customer_no)
+    taken = FunctionalLocationTaken(f"functional location {cmd.fl_no} belongs to another customer")
+    if app.exists(FunctionalLocationClaim, cmd.fl_no):
+        raise taken
+    try:
+        return app.commit(customer, cmd.customer_no, claim, fl_no=cmd.fl_no)
+    except IntegrityError:
+        if app.exists(FunctionalLocationClaim, cmd.fl_no):
+            raise taken from None
+        raise
 
 
 def assign_account_manager(cmd: AssignAccountManager, ctx: CommandContext, app: CrmApplication) -> Accepted:

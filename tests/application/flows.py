@@ -21,7 +21,10 @@ AGENT = Actor("cs-01", frozenset({Role.CS_AGENT}), name="客服")
 CUSTOMER_NO = "2110050007"
 
 
-def register_customer(bus: CommandBus, customer_no: str = CUSTOMER_NO) -> Accepted:
+def register_customer(
+    bus: CommandBus, customer_no: str = CUSTOMER_NO, fl_no: str | None = "2110050027"
+) -> Accepted:
+    """Register the SM01 ship-to customer and, unless `fl_no` is None, its second address."""
     accepted = bus.dispatch(
         cc.RegisterCustomer(
             customer_no=customer_no,
@@ -31,12 +34,13 @@ def register_customer(bus: CommandBus, customer_no: str = CUSTOMER_NO) -> Accept
         ),
         ASSISTANT,
     )
-    bus.dispatch(
-        cc.CreateFunctionalLocation(
-            customer_no=customer_no, fl_no="2110050027", address="上海市徐汇区漕溪北路88号"
-        ),
-        ASSISTANT,
-    )
+    if fl_no is not None:
+        bus.dispatch(
+            cc.CreateFunctionalLocation(
+                customer_no=customer_no, fl_no=fl_no, address="上海市徐汇区漕溪北路88号"
+            ),
+            ASSISTANT,
+        )
     return accepted
 
 

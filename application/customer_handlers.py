@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from eventsourcing.persistence import IntegrityError
 
 from application.accepted import Accepted
@@ -24,6 +26,7 @@ from application.customer_commands import (
     UpdateCustomerProfile,
 )
 from domain.actor import Role
+from domain.base import CrmEvent
 from domain.context import CommandContext
 from domain.customer import Customer, ProfileChanges
 from domain.errors import CustomerAlreadyExists, FunctionalLocationTaken
@@ -70,7 +73,7 @@ def create_functional_location(
     """The location is claimed system-wide in the same append: a number taken elsewhere is refused."""
     customer = _load(app, cmd)
     customer.create_functional_location(ctx, fl_no=cmd.fl_no, address=cmd.address)
-    role = Role(customer.pending_events[-1].actor_role)
+    role = Role(cast(CrmEvent, customer.pending_events[-1]).actor_role)  # the same capacity as the location
     claim = FunctionalLocationClaim.claim(ctx, role, cmd.fl_no, cmd.customer_no)
     taken = FunctionalLocationTaken(f"functional location {cmd.fl_no} belongs to another customer")
     if app.exists(FunctionalLocationClaim, cmd.fl_no):

@@ -73,6 +73,6 @@ def test_the_customer_lifecycle_commands_all_append(app: CrmApplication, bus: Co
         bus.dispatch(command, flows.ASSISTANT)
     assert stored_types(app, no)[2:] == [
         "CustomerProfileUpdated", "AccountManagerAssigned", "CustomerContacted", "ReturnVisitCompleted",
-        "AssetBalanceRecorded", "CustomerTierChanged", "RiskPreferenceAssessed", "ValueClassAssigned", "ProjectDelivered",
-        "CustomerSurveyRecorded",
+        "AssetBalanceRecorded", "CustomerTierChanged", "RiskPreferenceAssessed", "ValueClassAssigned",
+        "ProjectDelivered", "CustomerSurveyRecorded",
     ]  # fmt: skip

@@ -14,22 +14,23 @@ from domain.actor import Role
 from domain.base import CrmAggregate, envelope
 from domain.case_approval import CaseApproval
 from domain.case_fulfilment import CaseFulfilment
-from domain.case_header import ItemSpec, NewCase, check_item, check_new_case
+from domain.case_header import (
+    ITEM_FIELDS,
+    ItemSpec,
+    NewCase,
+    check_header_changes,
+    check_item,
+    check_new_case_rules,
+    with_item_text_parsed,
+)
+from domain.case_payloads import created_payload, item_payload
 from domain.case_rules import reject_invalid, reject_too_long
-from domain.case_state import HEADER_FIELDS
 from domain.case_status import CREATE_ROLES
 from domain.case_values import (
-    BUSINESS_AREA_IN_USE,
-    FIELD_MEANINGS,
     SURVEY_INPUT_CODES,
-    TYPE_FOR_PAYMENT,
-    CaseType,
-    Category,
     ComplaintKind,
-    PaymentStatus,
     ServiceFormKind,
     SystemStatus,
-    UserStatus,
 )
 from domain.context import CommandContext
 from domain.errors import (
@@ -40,8 +41,6 @@ from domain.errors import (
     FunctionalLocationNotFound,
     IllegalStatusTransition,
     ItemNotFound,
-    NotAllowedForCategory,
-    TypePaymentMismatch,
     ValidationFailed,
 )
 from domain.values import check_one_of, check_reference_code, check_required, check_text
@@ -166,12 +165,16 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
     def update_details(
         self, ctx: CommandContext, changes: dict[str, object], customer: ShipToCustomer | None = None
     ) -> None:
-        """IW52 header change; a new responsible person or work center is a registered hand-over."""
+        """IW52 header change; a new responsible person or work center is a registered hand-over.
+
+        Order (§4.6): payload rules → 404 for a foreign functional location → role →
+        date order against the current dates → "nothing changes".
+        """
         reject_invalid(check_header_changes(changes))
-        role = self._allowed("update_details", ctx)
         diff = {k: {"old": getattr(self, k), "new": v} for k, v in changes.items() if getattr(self, k) != v}
         if "functional_location" in diff:
-            self._relocate(diff, customer)
+            diff |= self._relocation(str(diff["functional_location"]["new"]), customer)
+        role = self._allowed("update_details", ctx)
         start = diff.get("required_start", {}).get("new", self.required_start)
         end = diff.get("required_end", {}).get("new", self.required_end)
         if isinstance(start, date) and isinstance(end, date) and end < start:
@@ -190,15 +193,15 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
                 to_work_center=self.main_work_center,
             )
 
-    def _relocate(self, diff: dict[str, dict[str, object]], customer: ShipToCustomer | None) -> None:
-        """A new functional location brings its address as the object address."""
-        fl_no = str(diff["functional_location"]["new"])
+    def _relocation(self, fl_no: str, customer: ShipToCustomer | None) -> dict[str, dict[str, object]]:
+        """A new functional location brings its address as the object address (empty: the master's)."""
         address = customer.functional_location_address(fl_no) if customer and fl_no else None
         if fl_no and address is None:
             raise FunctionalLocationNotFound(f"functional location {fl_no} does not belong to {self.ship_to}")
         new_address = address if address is not None else (customer.master_address if customer else "")
-        if new_address != self.object_address:
-            diff["object_address"] = {"old": self.object_address, "new": new_address}
+        if new_address == self.object_address:
+            return {}
+        return {"object_address": {"old": self.object_address, "new": new_address}}
 
     # C5 ------------------------------------------------------------------------------------
     def append_long_text(self, ctx: CommandContext, text: str) -> None:
@@ -224,12 +227,13 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         return item_no
 
     def change_item(self, ctx: CommandContext, item_no: int, updates: dict[str, object]) -> None:
-        current = self.item(item_no)
-        if current is None:
-            raise ItemNotFound(f"item {item_no} not found on notification {self.case_no}")
+        updates = with_item_text_parsed(updates)
         unknown = sorted(set(updates) - set(ITEM_FIELDS))
         if unknown:
             raise ValidationFailed([FieldProblem(name, "is not an item field") for name in unknown])
+        current = self.item(item_no)
+        if current is None:
+            raise ItemNotFound(f"item {item_no} not found on notification {self.case_no}")
         merged = {name: getattr(current, name) for name in ITEM_FIELDS} | updates
         problems: list[FieldProblem] = []
         check_item(ItemSpec(**merged), "", problems)
@@ -328,124 +332,3 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
             payment_status=self.payment_status,
         )
         return number
-
-
-ITEM_FIELDS = (
-    "product_category",
-    "product_subcategory",
-    "colour_main",
-    "colour_secondary",
-    "material",
-    "quantity",
-    "reason_code",
-    "reason_text",
-    "is_oem",
-)
-
-
-def check_new_case_rules(new: NewCase) -> None:
-    """400 field rules, then the 422 rules of the create order."""
-    reject_invalid(check_new_case(new))
-    if TYPE_FOR_PAYMENT[PaymentStatus(new.payment_status)] != new.type:
-        raise TypePaymentMismatch(
-            "完款前创建的通知单为Z2类型,完款后创建的通知单为Z1类型: "
-            f"{new.payment_status} requires {TYPE_FOR_PAYMENT[PaymentStatus(new.payment_status)]}"
-        )
-    if new.type == CaseType.Z2 and new.category != Category.COMPLAINT:
-        raise NotAllowedForCategory("a Z2 delivery exception is always a COMPLAINT")
-
-
-def check_header_changes(changes: dict[str, object]) -> list[FieldProblem]:
-    problems = [FieldProblem(k, "cannot be changed") for k in changes if k not in HEADER_FIELDS]
-    for name in (
-        "description",
-        "reporter",
-        "po_number",
-        "po_date",
-        "required_start",
-        "required_end",
-        "main_work_center",
-        "responsible_person",
-    ):
-        if name in changes:
-            check_required(name, changes[name], problems)
-    for name in (
-        "po_number",
-        "main_work_center",
-        "plant",
-        "responsible_person",
-        "sales_group",
-        "functional_location",
-    ):
-        value = changes.get(name)
-        check_reference_code(name, value if isinstance(value, str) and value else None, problems)
-    check_text("description", _text(changes.get("description")), 40, problems)
-    check_text("object_address", _text(changes.get("object_address")), 400, problems)
-    return problems
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def item_payload(item_no: int, spec: ItemSpec, material: str, quantity: int) -> dict[str, object]:
-    return {
-        "item_no": item_no,
-        "product_category": spec.product_category,
-        "product_subcategory": spec.product_subcategory,
-        "colour_main": spec.colour_main,
-        "colour_secondary": spec.colour_secondary,
-        "material": material,
-        "quantity": quantity,
-        "reason_code": spec.reason_code,
-        "reason_text": spec.reason_text,
-        "is_oem": spec.is_oem,
-    }
-
-
-def created_payload(
-    case_no: str, new: NewCase, object_address: str, ctx: CommandContext
-) -> dict[str, object]:
-    """Every field of the create screen, with the defaults and meanings the rules imply."""
-    case_type = CaseType(new.type)
-    sold_to = new.sold_to or new.ship_to
-    items = []
-    for index, spec in enumerate(new.items, start=1):
-        material, quantity = check_item(spec, "", [])
-        items.append(item_payload(index, spec, material, quantity))
-    return {
-        "case_no": case_no,
-        "type": new.type,
-        "category": new.category,
-        "urgency": new.urgency,
-        "payment_status": new.payment_status,
-        "description": new.description,
-        "long_text": new.long_text,
-        "ship_to": new.ship_to,
-        "sold_to": sold_to,
-        "partners": {"SH": new.ship_to, "SP": sold_to, "VW": new.responsible_person},
-        "reporter": new.reporter,
-        "po_number": new.po_number,
-        "po_date": new.po_date,
-        "required_start": new.required_start,
-        "required_end": new.required_end,
-        "main_work_center": new.main_work_center,
-        "plant": new.plant,
-        "responsible_person": new.responsible_person,
-        "sales_org": new.sales_org,
-        "distribution_channel": new.distribution_channel,
-        "division": new.division,
-        "sales_office": new.sales_office,
-        "sales_group": new.sales_group,
-        "business_area": new.business_area or BUSINESS_AREA_IN_USE,
-        "functional_location": new.functional_location,
-        "object_address": object_address,
-        "reference_case_no": new.reference_case_no,
-        "channel": new.channel,
-        "received_at": new.received_at,
-        "items": tuple(items),
-        "user_status": UserStatus.TZJL.value,
-        "system_status": SystemStatus.OUTSTANDING.value,
-        "notification_date": ctx.occurred_at.date(),
-        **FIELD_MEANINGS[case_type],
-    }

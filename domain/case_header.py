@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from domain.case_state import HEADER_FIELDS
 from domain.case_values import (
     BUSINESS_AREA_IN_USE,
     DESCRIPTION_MAX,
     DIRECT_SALES_CHANNEL,
     FURNITURE_SERVICE_DIVISION,
+    TYPE_FOR_PAYMENT,
     CaseType,
     Category,
     PaymentStatus,
     Urgency,
 )
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, NotAllowedForCategory, TypePaymentMismatch, ValidationFailed
 from domain.values import check_date_order, check_one_of, check_reference_code, check_required, check_text
 
 TEXT_MAX = 4000
@@ -166,3 +168,77 @@ def check_new_case(new: NewCase) -> list[FieldProblem]:
     for index, spec in enumerate(new.items):
         check_item(spec, f"items[{index}].", problems)
     return problems
+
+
+ITEM_FIELDS = (
+    "product_category",
+    "product_subcategory",
+    "colour_main",
+    "colour_secondary",
+    "material",
+    "quantity",
+    "reason_code",
+    "reason_text",
+    "is_oem",
+)
+
+
+def with_item_text_parsed(updates: dict[str, object]) -> dict[str, object]:
+    """Turn a changed "100056,1" text into material and quantity (explicit fields win)."""
+    if "text" not in updates:
+        return updates
+    rest = {k: v for k, v in updates.items() if k != "text"}
+    parsed = parse_item_text(str(updates["text"]))
+    if parsed is None:
+        raise ValidationFailed.one("text", 'must look like "100056,1" (material,quantity)')
+    return {"material": parsed[0], "quantity": parsed[1]} | rest
+
+
+def check_new_case_rules(new: NewCase) -> None:
+    """400 field rules, then the 422 rules of the create order."""
+    problems = check_new_case(new)
+    if problems:
+        raise ValidationFailed(problems)
+    if TYPE_FOR_PAYMENT[PaymentStatus(new.payment_status)] != new.type:
+        raise TypePaymentMismatch(
+            "完款前创建的通知单为Z2类型,完款后创建的通知单为Z1类型: "
+            f"{new.payment_status} requires {TYPE_FOR_PAYMENT[PaymentStatus(new.payment_status)]}"
+        )
+    if new.type == CaseType.Z2 and new.category != Category.COMPLAINT:
+        raise NotAllowedForCategory("a Z2 delivery exception is always a COMPLAINT")
+
+
+def check_header_changes(changes: dict[str, object]) -> list[FieldProblem]:
+    problems = [FieldProblem(k, "cannot be changed") for k in changes if k not in HEADER_FIELDS]
+    for name in (
+        "description",
+        "reporter",
+        "po_number",
+        "po_date",
+        "required_start",
+        "required_end",
+        "main_work_center",
+        "responsible_person",
+    ):
+        if name in changes:
+            check_required(name, changes[name], problems)
+    for name in (
+        "po_number",
+        "main_work_center",
+        "plant",
+        "responsible_person",
+        "sales_group",
+        "functional_location",
+    ):
+        value = changes.get(name)
+        check_reference_code(name, value if isinstance(value, str) and value else None, problems)
+    check_text("description", _text(changes.get("description")), 40, problems)
+    check_text("object_address", _text(changes.get("object_address")), 400, problems)
+    start, end = changes.get("required_start"), changes.get("required_end")
+    if isinstance(start, date) and isinstance(end, date):
+        check_date_order("required_start", start, "required_end", end, problems)
+    return problems
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -34,8 +34,13 @@ NAME_MAX, ADDRESS_MAX, SHORT_TEXT_MAX, LONG_TEXT_MAX, CONTACT_MAX = 200, 500, 20
 MAX_YEARS_OF_WORK = 80
 SCORE_RANGE = range(1, 6)
 CONTACT_FIELDS = frozenset({"phone", "mobile", "email", "qq", "fetion", "msn", "preferred_channel"})
-PROFILE_TEXT_LIMITS = {"name": NAME_MAX, "address": ADDRESS_MAX, "occupation": SHORT_TEXT_MAX,
-                       "investment_skill": SHORT_TEXT_MAX, "preferences": LONG_TEXT_MAX}
+PROFILE_TEXT_LIMITS = {
+    "name": NAME_MAX,
+    "address": ADDRESS_MAX,
+    "occupation": SHORT_TEXT_MAX,
+    "investment_skill": SHORT_TEXT_MAX,
+    "preferences": LONG_TEXT_MAX,
+}
 REQUIRED_PROFILE_TEXT = frozenset({"name", "address"})
 TIER_INPUTS = frozenset({"kind", "business_lines"})
 
@@ -109,9 +114,17 @@ class Customer(CrmAggregate):
 
     @classmethod
     def register(
-        cls, ctx: CommandContext, *, customer_no: str, name: str, kind: str, address: str,
-        contacts: Mapping[str, str] | None = None, business_lines: Sequence[str] = (),
-        account_manager_id: str | None = None, registered_on: date | None = None,
+        cls,
+        ctx: CommandContext,
+        *,
+        customer_no: str,
+        name: str,
+        kind: str,
+        address: str,
+        contacts: Mapping[str, str] | None = None,
+        business_lines: Sequence[str] = (),
+        account_manager_id: str | None = None,
+        registered_on: date | None = None,
     ) -> Customer:
         """RegisterCustomer: a new stream; uniqueness of customer_no is the store's to enforce."""
         problems = _identity_problems(customer_no, name, kind, address)
@@ -121,9 +134,16 @@ class Customer(CrmAggregate):
         _raise_if(problems)
         role = _acting_role(ctx, "RegisterCustomer", EDITORS)
         customer = cls._create(
-            cls.CustomerRegistered, id=cls.stream_id(customer_no), **envelope(ctx, role),
-            customer_no=customer_no, name=name.strip(), kind=kind, master_address=address.strip(),
-            contacts=dict(contacts or {}), business_lines=lines, account_manager_id=account_manager_id,
+            cls.CustomerRegistered,
+            id=cls.stream_id(customer_no),
+            **envelope(ctx, role),
+            customer_no=customer_no,
+            name=name.strip(),
+            kind=kind,
+            master_address=address.strip(),
+            contacts=dict(contacts or {}),
+            business_lines=lines,
+            account_manager_id=account_manager_id,
             registered_on=registered_on or ctx.occurred_at.date(),
         )
         customer._retier(ctx, role)
@@ -155,8 +175,13 @@ class Customer(CrmAggregate):
         """AssignAccountManager: staff ids are taken as given when well-formed (no catalogue)."""
         _raise_if(_required_code("employee_id", employee_id))
         role = _acting_role(ctx, "AssignAccountManager", ASSIGNERS)
-        self._trigger(self.AccountManagerAssigned, ctx, role, employee_id=employee_id,
-                      previous_employee_id=self.account_manager_id)
+        self._trigger(
+            self.AccountManagerAssigned,
+            ctx,
+            role,
+            employee_id=employee_id,
+            previous_employee_id=self.account_manager_id,
+        )
 
     def record_monthly_sales(self, ctx: CommandContext, *, month: str, amount: Decimal | str) -> None:
         """RecordMonthlySales: one value per month; recording a month again replaces it."""
@@ -166,8 +191,14 @@ class Customer(CrmAggregate):
         value = money("amount", amount, problems)
         _raise_if(problems)
         role = _acting_role(ctx, "RecordMonthlySales", EDITORS)
-        self._trigger(self.MonthlySalesRecorded, ctx, role, month=month, amount=value,
-                      replaced_amount=self.monthly_sales.get(month))
+        self._trigger(
+            self.MonthlySalesRecorded,
+            ctx,
+            role,
+            month=month,
+            amount=value,
+            replaced_amount=self.monthly_sales.get(month),
+        )
         self._retier(ctx, role)
 
     def record_asset_balance(self, ctx: CommandContext, *, as_of: date, amount: Decimal | str) -> None:
@@ -192,8 +223,15 @@ class Customer(CrmAggregate):
         self._trigger(self.ValueClassAssigned, ctx, role, value_class=value_class)
 
     def log_contact(
-        self, ctx: CommandContext, *, channel: str, direction: str, effective: bool,
-        purpose: str | None = None, agent_id: str | None = None, notes: str | None = None,
+        self,
+        ctx: CommandContext,
+        *,
+        channel: str,
+        direction: str,
+        effective: bool,
+        purpose: str | None = None,
+        agent_id: str | None = None,
+        notes: str | None = None,
     ) -> None:
         """LogContact: at = business time; agent defaults to the actor who logs it."""
         problems = _one_of("channel", channel, Channel) + _one_of("direction", direction, Direction)
@@ -202,28 +240,57 @@ class Customer(CrmAggregate):
         check_text("notes", notes, LONG_TEXT_MAX, problems)
         _raise_if(problems)
         role = _acting_role(ctx, "LogContact", EDITORS)
-        self._trigger(self.CustomerContacted, ctx, role, channel=channel, direction=direction,
-                      effective=effective, purpose=purpose, agent_id=agent_id or ctx.actor.id,
-                      at=ctx.occurred_at, notes=notes)
+        self._trigger(
+            self.CustomerContacted,
+            ctx,
+            role,
+            channel=channel,
+            direction=direction,
+            effective=effective,
+            purpose=purpose,
+            agent_id=agent_id or ctx.actor.id,
+            at=ctx.occurred_at,
+            notes=notes,
+        )
 
     def record_return_visit(
-        self, ctx: CommandContext, *, channel: str, agent_id: str | None = None,
-        satisfied: bool | None = None, score: int | None = None, notes: str | None = None,
-        related_case_no: str | None = None, project_id: str | None = None,
+        self,
+        ctx: CommandContext,
+        *,
+        channel: str,
+        agent_id: str | None = None,
+        satisfied: bool | None = None,
+        score: int | None = None,
+        notes: str | None = None,
+        related_case_no: str | None = None,
+        project_id: str | None = None,
     ) -> None:
         """RecordReturnVisit: a visit that has happened, so business time is not in the future."""
         problems = _one_of("channel", channel, Channel) + _score_problems(score)
-        for field, code in (("agent_id", agent_id), ("related_case_no", related_case_no),
-                            ("project_id", project_id)):
+        for field, code in (
+            ("agent_id", agent_id),
+            ("related_case_no", related_case_no),
+            ("project_id", project_id),
+        ):
             check_reference_code(field, code, problems)
         check_text("notes", notes, LONG_TEXT_MAX, problems)
         if ctx.occurred_at > ctx.recorded_at:
             problems.append(FieldProblem("occurred_at", "must not be in the future"))
         _raise_if(problems)
         role = _acting_role(ctx, "RecordReturnVisit", EDITORS)
-        self._trigger(self.ReturnVisitCompleted, ctx, role, channel=channel,
-                      agent_id=agent_id or ctx.actor.id, at=ctx.occurred_at, satisfied=satisfied,
-                      score=score, notes=notes, related_case_no=related_case_no, project_id=project_id)
+        self._trigger(
+            self.ReturnVisitCompleted,
+            ctx,
+            role,
+            channel=channel,
+            agent_id=agent_id or ctx.actor.id,
+            at=ctx.occurred_at,
+            satisfied=satisfied,
+            score=score,
+            notes=notes,
+            related_case_no=related_case_no,
+            project_id=project_id,
+        )
 
     def record_project_delivered(self, ctx: CommandContext, *, project_id: str, delivered_on: date) -> None:
         """RecordProjectDelivered: starts the monthly/quarterly return-visit cadence."""
@@ -235,8 +302,9 @@ class Customer(CrmAggregate):
         """RecordCustomerSurvey: a score of 1 to 5 from one of the survey instruments."""
         _raise_if(_score_problems(score) + _one_of("instrument", instrument, SurveyInstrument))
         role = _acting_role(ctx, "RecordCustomerSurvey", EDITORS)
-        self._trigger(self.CustomerSurveyRecorded, ctx, role, score=score, instrument=instrument,
-                      at=ctx.occurred_at)
+        self._trigger(
+            self.CustomerSurveyRecorded, ctx, role, score=score, instrument=instrument, at=ctx.occurred_at
+        )
 
     def functional_location_address(self, fl_no: str) -> str | None:
         """The address of one of this customer's functional locations (for a case's service address)."""
@@ -244,9 +312,13 @@ class Customer(CrmAggregate):
 
     def tier_assessment(self) -> TierAssessment:
         """The tier rules applied to the current state."""
-        return assess_tier(kind=self.kind, business_lines=self.business_lines,
-                           monthly_sales=self.monthly_sales, asset_balance=self.asset_balance,
-                           product_holdings=self.product_holdings)
+        return assess_tier(
+            kind=self.kind,
+            business_lines=self.business_lines,
+            monthly_sales=self.monthly_sales,
+            asset_balance=self.asset_balance,
+            product_holdings=self.product_holdings,
+        )
 
     @property
     def asset_band(self) -> AssetBand | None:
@@ -260,8 +332,14 @@ class Customer(CrmAggregate):
         """Append CustomerTierChanged when the facts just recorded move the tier."""
         assessment = self.tier_assessment()
         if assessment.tier != self.tier:
-            self._trigger(self.CustomerTierChanged, ctx, role, from_tier=self.tier,
-                          to_tier=assessment.tier.value, basis=assessment.basis)
+            self._trigger(
+                self.CustomerTierChanged,
+                ctx,
+                role,
+                from_tier=self.tier,
+                to_tier=assessment.tier.value,
+                basis=assessment.basis,
+            )
 
     def _profile_values(self, changes: ProfileChanges) -> dict[str, object]:
         """The requested values in stored form, keyed by attribute name (already validated)."""

@@ -1,0 +1,52 @@
+"""The composition root: the one place that turns Settings into concrete, wired objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+
+from litestar import Litestar
+
+from api.app import create_app
+from application.app import Clock, CrmApplication
+from application.bus import CommandBus
+from application.handlers import HANDLERS
+from infra.event_store import build_application
+from infra.settings import Settings
+
+
+@dataclass(frozen=True)
+class Container:
+    """Everything one process needs, built from one Settings object; close it when done."""
+
+    settings: Settings
+    app: CrmApplication
+    bus: CommandBus
+
+    def close(self) -> None:
+        """Release the store's connections (the PostgreSQL pool, the SQLite file)."""
+        self.app.close()
+
+    def __enter__(self) -> Container:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def bootstrap(
+    settings: Settings, *, clock: Clock | None = None, app: CrmApplication | None = None
+) -> Container:
+    """Build the container; tests may hand in an `app` they built (same store, same clock)."""
+    application = app if app is not None else build_application(settings, clock)
+    return Container(settings=settings, app=application, bus=CommandBus(application, HANDLERS))
+
+
+def http_app(container: Container) -> Litestar:
+    """The Litestar app over this container; it closes the container when the server stops."""
+    return create_app(
+        store_probe=container.app.recorder.max_notification_id,
+        on_shutdown=[container.close],
+    )

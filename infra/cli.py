@@ -1,0 +1,136 @@
+"""The `crm` command line: the only place that reads os.environ, then passes Settings down."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import uvicorn
+from litestar import Litestar
+
+from infra.bootstrap import bootstrap, http_app
+from infra.event_store import build_application, store_stats
+from infra.settings import Settings, SettingsError
+
+CONFIG_HELP = """\
+configuration (environment variables):
+  CRM_DATABASE_URL         postgresql://user:pw@host:port/db[?schema=s] | sqlite:///path | memory://
+                           (unset: SQLite file ./crm.db, or CRM_SQLITE_PATH)
+  CRM_TIMEZONE             business time zone (default Asia/Shanghai)
+  CRM_BOOTSTRAP_ADMIN_KEY  an admin API key accepted at start-up
+  CRM_NATS_URL             nats://host:port for the event relay
+  CRM_HOST, CRM_PORT       where `crm serve` listens (default 127.0.0.1:8000)
+  CRM_WORKERS              API processes (default 1; more than 1 needs PostgreSQL)
+  CRM_LOG_LEVEL            critical|error|warning|info|debug|trace (default info)
+
+examples:
+  crm serve                                             # SQLite ./crm.db on 127.0.0.1:8000
+  CRM_DATABASE_URL=postgresql://crm:pw@db/crm crm status
+  CRM_PORT=9000 CRM_DATABASE_URL=memory:// crm serve    # throwaway in-memory store
+"""
+
+Command = Callable[[Settings, argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `crm` console script; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as error:
+        print(f"crm: configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=_logging_level(settings.log_level), format="%(levelname)s %(name)s %(message)s")
+    command: Command = args.run
+    return command(settings, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crm",
+        description="Event-sourced CRM backend: after-sales cases and customers over an event store.",
+        epilog=CONFIG_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    status = commands.add_parser(
+        "status",
+        help="show where events are stored and how many there are",
+        description="Print the storage mode, the database location (never a password), "
+        "the number of stored events and the last log position.",
+    )
+    status.set_defaults(run=run_status)
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP API (GET /health, GET /ready, OpenAPI at /schema)",
+        description="Serve the HTTP API with uvicorn on CRM_HOST:CRM_PORT. Stop it with Ctrl-C.",
+        epilog=CONFIG_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def run_status(settings: Settings, args: argparse.Namespace) -> int:
+    """`crm status`: storage mode, location and size of the event log."""
+    print(f"storage:        {settings.storage}")
+    print(f"database:       {_location(settings)}")
+    print(f"time zone:      {settings.timezone}")
+    if settings.storage == "sqlite" and not Path(settings.sqlite_path).exists():
+        print("events:         0 (the database file is created on first use)")
+        return 0
+    try:
+        app = build_application(settings)
+    except Exception as error:
+        print(f"crm: the event store did not answer: {error}", file=sys.stderr)
+        return 1
+    try:
+        stats = store_stats(app)
+    finally:
+        app.close()
+    print(f"events:         {stats.events}")
+    print(f"last position:  {stats.last_position}")
+    return 0
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """`crm serve`: one in-process app, or N uvicorn workers each bootstrapping its own."""
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"crm: serving on {base} (docs {base}/schema) with {_location(settings)}", flush=True)
+    host, port, log_level = settings.host, settings.port, settings.log_level
+    if settings.workers == 1:
+        uvicorn.run(http_app(bootstrap(settings)), host=host, port=port, log_level=log_level)
+    else:
+        uvicorn.run(
+            "infra.cli:asgi_factory", factory=True, workers=settings.workers,
+            host=host, port=port, log_level=log_level,
+        )
+    return 0
+
+
+def asgi_factory() -> Litestar:
+    """Builds the app inside each uvicorn worker process (workers > 1 on PostgreSQL)."""
+    return http_app(bootstrap(Settings.from_env(os.environ)))
+
+
+def _location(settings: Settings) -> str:
+    if settings.storage == "sqlite":
+        return f"sqlite {Path(settings.sqlite_path).resolve()}"
+    return settings.describe_database()
+
+
+def _logging_level(level: str) -> int:
+    return logging.DEBUG if level == "trace" else logging.getLevelNamesMapping()[level.upper()]
+
+
+def _version() -> str:
+    try:
+        return version("crm")
+    except PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,1 @@
+"""Read models: rows, pure evolve() functions and projection classes (no I/O libraries)."""

@@ -1,0 +1,1 @@
+"""Test suite; mirrors the package layout (tests/domain, tests/application, tests/infra, ...)."""

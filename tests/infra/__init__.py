@@ -1,0 +1,1 @@
+"""Tests of settings, event-store wiring, the composition root and the throwaway test servers."""

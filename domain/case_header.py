@@ -106,6 +106,16 @@ class NewCase:
     put_in_process: bool = False
 
 
+ITEM_CODE_FIELDS = {
+    "product_category": "product_type.category",
+    "product_subcategory": "product_type.subcategory",
+    "colour_main": "colour.main",
+    "colour_secondary": "colour.secondary",
+    "reason_code": "reason_code",
+}
+"""Item code fields and the names integrators send them under (API.md item body)."""
+
+
 def parse_item_text(text: str) -> tuple[str, int] | None:
     """Split the source's item text "product model,quantity" ("100056,1"); None if malformed."""
     material, sep, quantity = text.partition(",")
@@ -134,9 +144,8 @@ def resolve_item(spec: ItemSpec, prefix: str, problems: list[FieldProblem]) -> t
 def check_item(spec: ItemSpec, prefix: str, problems: list[FieldProblem]) -> tuple[str, int]:
     check_required(f"{prefix}product_type.category", spec.product_category, problems)
     check_required(f"{prefix}reason_code", spec.reason_code, problems)
-    for name in ("product_category", "product_subcategory", "colour_main", "colour_secondary", "reason_code"):
-        value = getattr(spec, name)
-        check_reference_code(f"{prefix}{name}", value or None, problems)
+    for name, wire_name in ITEM_CODE_FIELDS.items():
+        check_reference_code(f"{prefix}{wire_name}", getattr(spec, name) or None, problems)
     check_text(f"{prefix}reason_text", spec.reason_text, 200, problems)
     if spec.is_oem and not spec.reason_text.strip():
         # 若客诉商品是OEM产品,则在此输入厂商别

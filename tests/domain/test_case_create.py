@@ -11,7 +11,8 @@ from domain.actor import Role
 from domain.case import Case
 from domain.case_header import ItemSpec, NewCase
 from domain.context import CommandContext
-from domain.errors import DomainError, ValidationFailed
+from domain.errors import DomainError
+from tests.domain.case_flows import fields
 from tests.domain.case_support import (
     AGENT,
     ASSISTANT,
@@ -48,11 +49,6 @@ def refusal(
     with pytest.raises(DomainError) as caught:
         Case.create("1000001", payload or z1_payload(), at, customer, reference_exists)
     return caught.value
-
-
-def fields(err: DomainError) -> list[str]:
-    assert isinstance(err, ValidationFailed)
-    return [p.field for p in err.problems]
 
 
 # Accepted ------------------------------------------------------------------------------------

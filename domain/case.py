@@ -262,12 +262,11 @@ class Case(CrmAggregate, CaseApproval, CaseFulfilment):
         reject_too_long("findings", findings, 4000)
         role = self._allowed("complete_site_survey", ctx)
         transition = self._transition("complete_site_survey")
-        self._trigger(
+        self._move(
             ev.SiteSurveyCompleted,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition.to,
+            transition,
             input_code=code,
             surveyed_by=ctx.actor.id,
             survey_date=survey_date or ctx.occurred_at.date(),

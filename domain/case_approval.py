@@ -8,6 +8,7 @@ from decimal import Decimal
 from domain import case_events as ev
 from domain.case_entities import ApprovalRequest
 from domain.case_rules import CaseRules, reject_invalid, reject_too_long
+from domain.case_status import Transition
 from domain.case_values import ApprovalPurpose, CaseType, Category, EscalationPurpose
 from domain.case_values import UserStatus as S
 from domain.context import CommandContext
@@ -65,12 +66,11 @@ class CaseApproval(CaseRules):
         reject_too_long("comment", comment, 4000)
         role = self._allowed("approve", ctx)
         transition, request = self._decidable("approve")
-        self._trigger(
+        self._move(
             ev.SupervisorApproved,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition,
+            transition,
             supervisor_id=ctx.actor.id,
             requested_by=request.requested_by,
             comment=comment,
@@ -85,23 +85,22 @@ class CaseApproval(CaseRules):
         reject_invalid(problems)
         role = self._allowed("reject", ctx)
         transition, request = self._decidable("reject")
-        self._trigger(
+        self._move(
             ev.SupervisorRejected,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition,
+            transition,
             supervisor_id=ctx.actor.id,
             requested_by=request.requested_by,
             reason=reason,
         )
 
-    def _decidable(self, command: str) -> tuple[str, ApprovalRequest]:
+    def _decidable(self, command: str) -> tuple[Transition, ApprovalRequest]:
         """The status a decision sets and the request it decides (ILLEGAL_STATUS_TRANSITION first)."""
         transition = self._transition(command)
         if self.pending_approval is None:
             raise NoPendingApproval(f"notification {self.case_no} has no pending approval request")
-        return transition.to, self.pending_approval
+        return transition, self.pending_approval
 
     # C13 -----------------------------------------------------------------------------------
     def escalate(self, ctx: CommandContext, unit: str, purpose: str) -> None:
@@ -185,12 +184,11 @@ class CaseApproval(CaseRules):
         transition = self._transition("record_department_reply")
         if not self.escalated_since_approval:
             raise IllegalStatusTransition("no escalation was sent to regional logistics since the approval")
-        self._trigger(
+        self._move(
             ev.DepartmentReplyReceived,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition.to,
+            transition,
             replying_unit=replying_unit or self.escalations[-1].unit,
             reply_text=reply_text,
             hq_quote_amount=amount,
@@ -204,12 +202,11 @@ class CaseApproval(CaseRules):
         transition = self._transition("record_reply_to_sales")
         if not any(f.sent_to_regional_logistics_at for f in self.complaint_forms):
             raise ComplaintFormRequired("the complaint form has not been sent to regional logistics")
-        self._trigger(
+        self._move(
             ev.ReplyToSalesRecorded,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition.to,
+            transition,
             note=note,
         )
 
@@ -217,12 +214,11 @@ class CaseApproval(CaseRules):
         """货物送达客户 → DDKH."""
         role = self._allowed("record_goods_delivered", ctx)
         transition = self._transition("record_goods_delivered")
-        self._trigger(
+        self._move(
             ev.GoodsDeliveredToCustomer,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition.to,
+            transition,
             delivered_at=delivered_at,
         )
 
@@ -233,12 +229,11 @@ class CaseApproval(CaseRules):
         reject_too_long("manufacturer", manufacturer, 4000)
         role = self._allowed("record_goods_returned", ctx)
         transition = self._transition("record_goods_returned")
-        self._trigger(
+        self._move(
             ev.GoodsReturnedToManufacturer,
             ctx,
             role,
-            from_status=self.user_status,
-            to_status=transition.to,
+            transition,
             returned_at=returned_at,
             manufacturer=manufacturer,
         )

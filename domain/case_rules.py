@@ -75,6 +75,19 @@ class CaseRules(CaseState):
             )
         return transition
 
+    def _move(
+        self,
+        event_class: type[CrmEvent],
+        ctx: CommandContext,
+        role: Role,
+        transition: Transition,
+        **payload: Any,
+    ) -> None:
+        """Trigger a user-status event: it records where the status came from and where it goes."""
+        self._trigger(
+            event_class, ctx, role, from_status=self.user_status, to_status=transition.to, **payload
+        )
+
     def _next_number(self, kind: str, existing: int) -> str:
         """Numbers of forms, orders and invoices: the case number, a kind letter, a counter."""
         return f"{kind}-{self.case_no}-{existing + 1}"

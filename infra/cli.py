@@ -108,8 +108,12 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         uvicorn.run(http_app(bootstrap(settings)), host=host, port=port, log_level=log_level)
     else:
         uvicorn.run(
-            "infra.cli:asgi_factory", factory=True, workers=settings.workers,
-            host=host, port=port, log_level=log_level,
+            "infra.cli:asgi_factory",
+            factory=True,
+            workers=settings.workers,
+            host=host,
+            port=port,
+            log_level=log_level,
         )
     return 0
 

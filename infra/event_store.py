@@ -10,11 +10,13 @@ import psycopg
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from application.app import Clock, CrmApplication
 from infra.settings import PostgresTarget, Settings
+from infra.sqlite_subscription import PollingSQLiteApplicationRecorder
 
 # Seconds a writer waits for SQLite's write lock before failing; one process rarely waits at all.
 SQLITE_LOCK_TIMEOUT = "10"
@@ -38,6 +40,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "SQLITE_DBNAME": settings.sqlite_path,
             "SQLITE_LOCK_TIMEOUT": SQLITE_LOCK_TIMEOUT,
             "ORIGINATOR_ID_TYPE": "text",
+            # The library's SQLite recorder cannot be subscribed to; projection runners need that.
+            "APPLICATION_RECORDER_TOPIC": get_topic(PollingSQLiteApplicationRecorder),
         }
     return postgres_env(settings.postgres)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import msgspec
-
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
@@ -59,7 +58,10 @@ def build_view(settings: Settings, projection: type[CrmProjection]) -> ReadModel
         else nullcontext()
     )
     with schema_lock:
-        return factory.tracking_recorder(view_class(projection, base_view_class(settings)))
+        view = factory.tracking_recorder(view_class(projection, base_view_class(settings)))
+    if not isinstance(view, ReadModelView):
+        raise TypeError(f"{type(view).__name__} is not a read-model view")
+    return view
 
 
 def close_view(view: ReadModelView) -> None:

@@ -58,7 +58,9 @@ class Dialect:
         kinds = column_kinds(table)
         columns = ", ".join(f'"{c}" {self.types[kinds[c]]}' for c in table.columns)
         key = ", ".join(f'"{k}"' for k in table.key)
-        statements = [f"CREATE TABLE IF NOT EXISTS {self.qualify(table.name)} ({columns}, PRIMARY KEY ({key}))"]
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {self.qualify(table.name)} ({columns}, PRIMARY KEY ({key}))"
+        ]
         for index in table.indexes:
             name = f"{table.name}__{'_'.join(index)}"
             cols = ", ".join(f'"{c}"' for c in index)
@@ -74,7 +76,9 @@ class Dialect:
         key = ", ".join(f'"{k}"' for k in table.key)
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in table.columns if c not in table.key)
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        return f"INSERT INTO {self.qualify(table.name)} ({cols}) VALUES ({marks}) ON CONFLICT ({key}) {action}"
+        return (
+            f"INSERT INTO {self.qualify(table.name)} ({cols}) VALUES ({marks}) ON CONFLICT ({key}) {action}"
+        )
 
     def delete(self, table: Table[Any]) -> str:
         where = " AND ".join(f'"{k}" = {self.placeholder}' for k in table.key)
@@ -104,7 +108,9 @@ class Dialect:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         if query.order:
-            sql += " ORDER BY " + ", ".join(f'"{o.column}"' + (" DESC" if o.descending else "") for o in query.order)
+            sql += " ORDER BY " + ", ".join(
+                f'"{o.column}"' + (" DESC" if o.descending else "") for o in query.order
+            )
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
         return sql, params
@@ -118,7 +124,9 @@ class Dialect:
             if not values:
                 return ("1 = 0" if where.op == "in" else "1 = 1"), []
             marks = ", ".join([self.placeholder] * len(values))
-            return f"{column} {where.op.upper()} ({marks})", [self.encode(kind, _typed(kind, v)) for v in values]
+            return f"{column} {where.op.upper()} ({marks})", [
+                self.encode(kind, _typed(kind, v)) for v in values
+            ]
         return f"{column} {where.op} {self.placeholder}", [self.encode(kind, _typed(kind, where.value))]
 
     def _keyset(self, query: Select[Any], kinds: dict[str, str]) -> tuple[str, list[Any]]:

@@ -48,8 +48,12 @@ def make_ctx(
 
 def register(ctx: CommandContext | None = None, **overrides: Any) -> Customer:
     """A registered STANDARD customer whose registration events are already collected."""
-    fields: dict[str, Any] = {"customer_no": CUSTOMER_NO, "name": "王敏", "kind": "ENTERPRISE",
-                              "address": "上海市徐汇区漕溪北路 1 号"}
+    fields: dict[str, Any] = {
+        "customer_no": CUSTOMER_NO,
+        "name": "王敏",
+        "kind": "ENTERPRISE",
+        "address": "上海市徐汇区漕溪北路 1 号",
+    }
     fields.update(overrides)
     customer = Customer.register(ctx or make_ctx(), **fields)
     customer.collect_events()

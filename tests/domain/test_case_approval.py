@@ -49,12 +49,19 @@ def test_a_request_with_its_form_is_recorded(case_of: Factory, purpose: str) -> 
     case.request_approval(ASSISTANT, purpose, "需总部支援")
     event = one_event(case)
     assert (type(event).__name__, event.purpose, event.requested_by) == (
-        "SupervisorApprovalRequested", purpose, "a-01")
+        "SupervisorApprovalRequested",
+        purpose,
+        "a-01",
+    )
 
 
-@pytest.mark.parametrize(("case_of", "purpose", "code"), [
-    (z1, "HQ_QUOTE", "SERVICE_FORM_REQUIRED"), (complaint_z1, "HQ_SUPPORT", "COMPLAINT_FORM_REQUIRED"),
-])
+@pytest.mark.parametrize(
+    ("case_of", "purpose", "code"),
+    [
+        (z1, "HQ_QUOTE", "SERVICE_FORM_REQUIRED"),
+        (complaint_z1, "HQ_SUPPORT", "COMPLAINT_FORM_REQUIRED"),
+    ],
+)
 def test_a_request_needs_its_form(case_of: Factory, purpose: str, code: str) -> None:
     assert refused(surveyed(case_of()), lambda c: c.request_approval(ASSISTANT, purpose)).code == code
 
@@ -104,7 +111,11 @@ def test_approval_moves_kcwb_to_zgpz() -> None:
     case.approve(SUPERVISOR, "同意")
     event = one_event(case)
     assert (type(event).__name__, event.from_status, event.to_status, event.supervisor_id) == (
-        "SupervisorApproved", "KCWB", "ZGPZ", "sup-01")
+        "SupervisorApproved",
+        "KCWB",
+        "ZGPZ",
+        "sup-01",
+    )
 
 
 def test_approval_after_a_resubmission_moves_bpz_to_zgpz() -> None:
@@ -121,7 +132,11 @@ def test_rejection_moves_kcwb_to_bpz_with_its_reason() -> None:
     case.reject(SUPERVISOR, "本地可处理")
     event = one_event(case)
     assert (type(event).__name__, event.from_status, event.to_status, event.reason) == (
-        "SupervisorRejected", "KCWB", "BPZ", "本地可处理")
+        "SupervisorRejected",
+        "KCWB",
+        "BPZ",
+        "本地可处理",
+    )
 
 
 def test_a_rejection_needs_a_reason() -> None:
@@ -135,13 +150,16 @@ def test_only_a_supervisor_decides(actor: CommandContext, decide: Decision) -> N
     assert refused(requested(), lambda c: decide(c, actor)).code == "FORBIDDEN_ROLE"
 
 
-@pytest.mark.parametrize(("case_of", "decide", "code"), [
-    (surveyed, lambda c: c.approve(SUPERVISOR), "NO_PENDING_APPROVAL"),
-    (surveyed, lambda c: c.reject(SUPERVISOR, "x"), "NO_PENDING_APPROVAL"),
-    (z1, lambda c: c.approve(SUPERVISOR), "ILLEGAL_STATUS_TRANSITION"),  # TZJL → ZGPZ
-    (approved, lambda c: c.reject(SUPERVISOR, "x"), "ILLEGAL_STATUS_TRANSITION"),  # ZGPZ → BPZ
-    (approved, lambda c: c.approve(SUPERVISOR), "ILLEGAL_STATUS_TRANSITION"),
-])
+@pytest.mark.parametrize(
+    ("case_of", "decide", "code"),
+    [
+        (surveyed, lambda c: c.approve(SUPERVISOR), "NO_PENDING_APPROVAL"),
+        (surveyed, lambda c: c.reject(SUPERVISOR, "x"), "NO_PENDING_APPROVAL"),
+        (z1, lambda c: c.approve(SUPERVISOR), "ILLEGAL_STATUS_TRANSITION"),  # TZJL → ZGPZ
+        (approved, lambda c: c.reject(SUPERVISOR, "x"), "ILLEGAL_STATUS_TRANSITION"),  # ZGPZ → BPZ
+        (approved, lambda c: c.approve(SUPERVISOR), "ILLEGAL_STATUS_TRANSITION"),
+    ],
+)
 def test_a_decision_out_of_turn_is_refused(case_of: Factory, decide: Command, code: str) -> None:
     assert refused(case_of(), decide).code == code
 
@@ -158,7 +176,10 @@ def test_an_approved_z1_escalation_states_the_payment_status() -> None:
     case.escalate(ASSISTANT, "RL-EAST", "QUOTE_AND_STAFFING")
     event = one_event(case)
     assert (type(event).__name__, event.unit, event.payment_status) == (
-        "EscalatedToRegionalLogistics", "RL-EAST", "FULLY_PAID")
+        "EscalatedToRegionalLogistics",
+        "RL-EAST",
+        "FULLY_PAID",
+    )
 
 
 def test_an_escalation_purpose_that_does_not_fit_the_category_is_refused() -> None:
@@ -199,7 +220,10 @@ def test_an_email_includes_the_long_text() -> None:
     case.email(SUPERVISOR, ["service@example.com"], "服务部", "活动柜锁")
     event = one_event(case)
     assert (type(event).__name__, event.recipients, event.include_long_text) == (
-        "NotificationEmailed", ("service@example.com",), True)
+        "NotificationEmailed",
+        ("service@example.com",),
+        True,
+    )
 
 
 def test_an_email_needs_recipients() -> None:
@@ -217,7 +241,11 @@ def test_the_department_reply_moves_zgpz_to_zbhf() -> None:
     case.record_department_reply(LOGISTICS, "总部报价 120 元")
     event = one_event(case)
     assert (type(event).__name__, event.from_status, event.to_status, event.replying_unit) == (
-        "DepartmentReplyReceived", "ZGPZ", "ZBHF", "RL-EAST")
+        "DepartmentReplyReceived",
+        "ZGPZ",
+        "ZBHF",
+        "RL-EAST",
+    )
 
 
 @pytest.mark.parametrize("case_of", [approved, surveyed, z1])  # no escalation; KCWB→ZBHF; TZJL→ZBHF
@@ -235,12 +263,15 @@ def test_zbhf_cannot_go_back_to_kcwb() -> None:
 
 
 # C16 Z2 statuses -----------------------------------------------------------------------------
-@pytest.mark.parametrize(("case_of", "step", "transition"), [
-    (z2_sent, lambda c: c.record_reply_to_sales(LOGISTICS), ("TZJL", "HFYY")),
-    (z2_hfyy, lambda c: c.record_goods_delivered(HANDLER, DELIVERED_AT), ("HFYY", "DDKH")),
-    (z2_hfyy, lambda c: c.record_goods_returned(LOGISTICS, DELIVERED_AT), ("HFYY", "THCS")),
-    (z2_ddkh, lambda c: c.record_goods_returned(HANDLER, DELIVERED_AT, "OEM 厂商"), ("DDKH", "THCS")),
-])
+@pytest.mark.parametrize(
+    ("case_of", "step", "transition"),
+    [
+        (z2_sent, lambda c: c.record_reply_to_sales(LOGISTICS), ("TZJL", "HFYY")),
+        (z2_hfyy, lambda c: c.record_goods_delivered(HANDLER, DELIVERED_AT), ("HFYY", "DDKH")),
+        (z2_hfyy, lambda c: c.record_goods_returned(LOGISTICS, DELIVERED_AT), ("HFYY", "THCS")),
+        (z2_ddkh, lambda c: c.record_goods_returned(HANDLER, DELIVERED_AT, "OEM 厂商"), ("DDKH", "THCS")),
+    ],
+)
 def test_a_z2_step_records_its_transition(
     case_of: Factory, step: Command, transition: tuple[str, str]
 ) -> None:
@@ -250,13 +281,16 @@ def test_a_z2_step_records_its_transition(
     assert (event.from_status, event.to_status) == transition
 
 
-@pytest.mark.parametrize(("case_of", "step"), [
-    (z2_sent, lambda c: c.record_goods_delivered(LOGISTICS, DELIVERED_AT)),  # TZJL → DDKH
-    (z2_sent, lambda c: c.record_goods_returned(LOGISTICS, DELIVERED_AT)),  # TZJL → THCS
-    (z2_thcs, lambda c: c.record_goods_delivered(LOGISTICS, DELIVERED_AT)),  # THCS → DDKH
-    (z2_ddkh, lambda c: c.record_reply_to_sales(LOGISTICS)),  # DDKH → HFYY
-    (z2_hfyy, lambda c: c.record_reply_to_sales(LOGISTICS)),  # HFYY → HFYY
-])
+@pytest.mark.parametrize(
+    ("case_of", "step"),
+    [
+        (z2_sent, lambda c: c.record_goods_delivered(LOGISTICS, DELIVERED_AT)),  # TZJL → DDKH
+        (z2_sent, lambda c: c.record_goods_returned(LOGISTICS, DELIVERED_AT)),  # TZJL → THCS
+        (z2_thcs, lambda c: c.record_goods_delivered(LOGISTICS, DELIVERED_AT)),  # THCS → DDKH
+        (z2_ddkh, lambda c: c.record_reply_to_sales(LOGISTICS)),  # DDKH → HFYY
+        (z2_hfyy, lambda c: c.record_reply_to_sales(LOGISTICS)),  # HFYY → HFYY
+    ],
+)
 def test_a_skipped_or_backward_z2_step_is_refused(case_of: Factory, step: Command) -> None:
     assert refused(case_of(), step).code == "ILLEGAL_STATUS_TRANSITION"
 
@@ -266,35 +300,44 @@ def test_hfyy_needs_the_complaint_form_sent(case_of: Factory) -> None:
     assert refused(case_of(), lambda c: c.record_reply_to_sales(HANDLER)).code == "COMPLAINT_FORM_REQUIRED"
 
 
-@pytest.mark.parametrize(("case_of", "step"), [
-    (z2_sent, lambda c: c.record_reply_to_sales(ASSISTANT)),
-    (z2_hfyy, lambda c: c.record_goods_delivered(ASSISTANT, DELIVERED_AT)),
-    (z2_hfyy, lambda c: c.record_goods_returned(ASSISTANT, DELIVERED_AT)),
-])
+@pytest.mark.parametrize(
+    ("case_of", "step"),
+    [
+        (z2_sent, lambda c: c.record_reply_to_sales(ASSISTANT)),
+        (z2_hfyy, lambda c: c.record_goods_delivered(ASSISTANT, DELIVERED_AT)),
+        (z2_hfyy, lambda c: c.record_goods_returned(ASSISTANT, DELIVERED_AT)),
+    ],
+)
 def test_the_assistant_does_not_set_z2_statuses(case_of: Factory, step: Command) -> None:
     assert refused(case_of(), step).code == "FORBIDDEN_ROLE"
 
 
 # Commands of the other type: 422 -------------------------------------------------------------
-@pytest.mark.parametrize("command", [
-    lambda c: c.complete_site_survey(STAFF),
-    lambda c: c.record_service_form(STAFF, "SURVEY", "202", SERVICE_DAY, "x"),
-    lambda c: c.request_approval(ASSISTANT, "HQ_SUPPORT"),
-    lambda c: c.approve(SUPERVISOR),
-    lambda c: c.reject(SUPERVISOR, "x"),
-    lambda c: c.record_department_reply(LOGISTICS, "x"),
-    lambda c: c.create_service_order(ASSISTANT, [LOCK_LINE]),
-    lambda c: c.record_on_site_service(STAFF, SERVICE_DAY, "x"),
-    lambda c: c.confirm_acceptance(ASSISTANT, "x"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda c: c.complete_site_survey(STAFF),
+        lambda c: c.record_service_form(STAFF, "SURVEY", "202", SERVICE_DAY, "x"),
+        lambda c: c.request_approval(ASSISTANT, "HQ_SUPPORT"),
+        lambda c: c.approve(SUPERVISOR),
+        lambda c: c.reject(SUPERVISOR, "x"),
+        lambda c: c.record_department_reply(LOGISTICS, "x"),
+        lambda c: c.create_service_order(ASSISTANT, [LOCK_LINE]),
+        lambda c: c.record_on_site_service(STAFF, SERVICE_DAY, "x"),
+        lambda c: c.confirm_acceptance(ASSISTANT, "x"),
+    ],
+)
 def test_a_z1_only_command_on_a_z2_is_not_allowed_for_the_type(command: Command) -> None:
     assert refused(z2_sent(), command).code == "NOT_ALLOWED_FOR_TYPE"
 
 
-@pytest.mark.parametrize("command", [
-    lambda c: c.record_reply_to_sales(LOGISTICS),
-    lambda c: c.record_goods_delivered(LOGISTICS, DELIVERED_AT),
-    lambda c: c.record_goods_returned(HANDLER, DELIVERED_AT),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda c: c.record_reply_to_sales(LOGISTICS),
+        lambda c: c.record_goods_delivered(LOGISTICS, DELIVERED_AT),
+        lambda c: c.record_goods_returned(HANDLER, DELIVERED_AT),
+    ],
+)
 def test_a_z2_only_command_on_a_z1_is_not_allowed_for_the_type(command: Command) -> None:
     assert refused(surveyed(), command).code == "NOT_ALLOWED_FOR_TYPE"

@@ -117,11 +117,15 @@ def test_a_closed_z2_refuses(command: Command) -> None:
 
 
 # The three exceptions ------------------------------------------------------------------------
-@pytest.mark.parametrize(("command", "event"), [
-    (lambda c: c.email(ASSISTANT, ["hq@example.com"], "总部", "结案通知"), "NotificationEmailed"),
-    (lambda c: c.create_invoice(ASSISTANT, first_order(c)), "ServiceInvoiceCreated"),
-    (lambda c: c.record_satisfaction_survey(AGENT, 5, "RETURN_VISIT"), "SatisfactionSurveyRecorded"),
-], ids=["email", "create_invoice", "record_satisfaction_survey"])
+@pytest.mark.parametrize(
+    ("command", "event"),
+    [
+        (lambda c: c.email(ASSISTANT, ["hq@example.com"], "总部", "结案通知"), "NotificationEmailed"),
+        (lambda c: c.create_invoice(ASSISTANT, first_order(c)), "ServiceInvoiceCreated"),
+        (lambda c: c.record_satisfaction_survey(AGENT, 5, "RETURN_VISIT"), "SatisfactionSurveyRecorded"),
+    ],
+    ids=["email", "create_invoice", "record_satisfaction_survey"],
+)
 def test_a_closed_notification_still_accepts(command: Command, event: str) -> None:
     case = closed_paid_service()
     command(case)
@@ -135,27 +139,42 @@ def test_a_closed_z2_may_still_be_emailed() -> None:
 
 
 # Precedence (§4.6): 400 → 404 → 403 → 422 → 409 NOTIFICATION_CLOSED → other 409 → state 400 ----------
-@pytest.mark.parametrize(("case_of", "command", "code"), [
-    (closed_z2, lambda c: c.approve(ASSISTANT), "FORBIDDEN_ROLE"),
-    (closed_z2, lambda c: c.approve(SUPERVISOR), "NOT_ALLOWED_FOR_TYPE"),
-    (closed_z1, lambda c: c.close(STAFF), "FORBIDDEN_ROLE"),
-    (closed_z1, lambda c: c.record_reply_to_sales(LOGISTICS), "NOT_ALLOWED_FOR_TYPE"),
-    (closed_z1, lambda c: c.file_complaint_form(ASSISTANT, "RETURN", "x"), "NOT_ALLOWED_FOR_CATEGORY"),
-    (closed_z1, lambda c: c.request_approval(ASSISTANT, "HQ_SUPPORT"), "NOT_ALLOWED_FOR_CATEGORY"),
-    (closed_z2, lambda c: c.escalate(ASSISTANT, "RL-EAST", "QUOTE_AND_STAFFING"), "NOT_ALLOWED_FOR_TYPE"),
-], ids=["403-approve-z2", "422-approve-z2", "403-close", "422-z2-step-on-z1", "422-complaint-form",
-        "422-purpose", "422-escalation-purpose"])
+@pytest.mark.parametrize(
+    ("case_of", "command", "code"),
+    [
+        (closed_z2, lambda c: c.approve(ASSISTANT), "FORBIDDEN_ROLE"),
+        (closed_z2, lambda c: c.approve(SUPERVISOR), "NOT_ALLOWED_FOR_TYPE"),
+        (closed_z1, lambda c: c.close(STAFF), "FORBIDDEN_ROLE"),
+        (closed_z1, lambda c: c.record_reply_to_sales(LOGISTICS), "NOT_ALLOWED_FOR_TYPE"),
+        (closed_z1, lambda c: c.file_complaint_form(ASSISTANT, "RETURN", "x"), "NOT_ALLOWED_FOR_CATEGORY"),
+        (closed_z1, lambda c: c.request_approval(ASSISTANT, "HQ_SUPPORT"), "NOT_ALLOWED_FOR_CATEGORY"),
+        (closed_z2, lambda c: c.escalate(ASSISTANT, "RL-EAST", "QUOTE_AND_STAFFING"), "NOT_ALLOWED_FOR_TYPE"),
+    ],
+    ids=[
+        "403-approve-z2",
+        "422-approve-z2",
+        "403-close",
+        "422-z2-step-on-z1",
+        "422-complaint-form",
+        "422-purpose",
+        "422-escalation-purpose",
+    ],
+)
 def test_role_and_type_come_before_the_closed_check(
     case_of: Callable[[], Case], command: Command, code: str
 ) -> None:
     assert refused(case_of(), command).code == code
 
 
-@pytest.mark.parametrize(("command", "code"), [
-    (lambda c: c.append_long_text(ASSISTANT, ""), "VALIDATION_ERROR"),
-    (lambda c: c.change_item(ASSISTANT, 9, {"quantity": 2}), "ITEM_NOT_FOUND"),
-    (lambda c: c.confirm_quote(ASSISTANT, "ZFFW-9", "张经理"), "SERVICE_ORDER_NOT_FOUND"),
-], ids=["400", "404-item", "404-order"])
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (lambda c: c.append_long_text(ASSISTANT, ""), "VALIDATION_ERROR"),
+        (lambda c: c.change_item(ASSISTANT, 9, {"quantity": 2}), "ITEM_NOT_FOUND"),
+        (lambda c: c.confirm_quote(ASSISTANT, "ZFFW-9", "张经理"), "SERVICE_ORDER_NOT_FOUND"),
+    ],
+    ids=["400", "404-item", "404-order"],
+)
 def test_payload_and_not_found_come_before_the_closed_check(command: Command, code: str) -> None:
     assert refused(closed_paid_service(), command).code == code
 

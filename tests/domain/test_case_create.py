@@ -26,9 +26,23 @@ from tests.domain.case_support import (
 )
 
 REQUIRED = [
-    "type", "category", "urgency", "payment_status", "description", "ship_to", "reporter", "po_number",
-    "po_date", "required_start", "required_end", "main_work_center", "responsible_person", "sales_org",
-    "distribution_channel", "division", "sales_office",
+    "type",
+    "category",
+    "urgency",
+    "payment_status",
+    "description",
+    "ship_to",
+    "reporter",
+    "po_number",
+    "po_date",
+    "required_start",
+    "required_end",
+    "main_work_center",
+    "responsible_person",
+    "sales_org",
+    "distribution_channel",
+    "division",
+    "sales_office",
 ]
 DATES = {"po_date", "required_start", "required_end"}
 SHIP_TO = ShipTo()
@@ -42,8 +56,11 @@ def created(case: Case) -> Case.ServiceNotificationCreated:
 
 
 def refusal(
-    payload: NewCase | None = None, *, customer: ShipTo | None = SHIP_TO,
-    at: CommandContext = ASSISTANT, reference_exists: bool = True,
+    payload: NewCase | None = None,
+    *,
+    customer: ShipTo | None = SHIP_TO,
+    at: CommandContext = ASSISTANT,
+    reference_exists: bool = True,
 ) -> DomainError:
     """The error a create raises (the SM01 ship-to customer unless another is given)."""
     with pytest.raises(DomainError) as caught:
@@ -55,7 +72,11 @@ def refusal(
 def test_a_valid_z1_starts_in_tzjl_and_outstanding() -> None:
     event = created(new_case())
     assert (event.case_no, event.type, event.user_status, event.system_status) == (
-        "1000001", "Z1", "TZJL", "OUTSTANDING")
+        "1000001",
+        "Z1",
+        "TZJL",
+        "OUTSTANDING",
+    )
 
 
 def test_the_stream_is_named_after_the_notification_number() -> None:
@@ -83,8 +104,10 @@ def test_assistants_agents_and_integrators_may_create(role: Role) -> None:
     assert created(new_case(at=ctx(role))).actor_role == role.value
 
 
-@pytest.mark.parametrize("role", [Role.SERVICE_STAFF, Role.SUPERVISOR, Role.REGIONAL_LOGISTICS,
-                                  Role.COMPLAINT_HANDLER, Role.AUDITOR])
+@pytest.mark.parametrize(
+    "role",
+    [Role.SERVICE_STAFF, Role.SUPERVISOR, Role.REGIONAL_LOGISTICS, Role.COMPLAINT_HANDLER, Role.AUDITOR],
+)
 def test_other_roles_may_not_create(role: Role) -> None:
     assert refusal(at=ctx(role)).code == "FORBIDDEN_ROLE"
 
@@ -94,10 +117,16 @@ def test_a_z2_is_created_for_a_not_fully_paid_complaint() -> None:
     assert (event.type, event.category, event.payment_status) == ("Z2", "COMPLAINT", "NOT_FULLY_PAID")
 
 
-@pytest.mark.parametrize(("payload", "meanings"), [
-    (z1_payload(), ("BRANCH_SALES_ORDER", "CUSTOMER_REQUESTED_START", "ASSISTANT_ESTIMATED_CLOSE")),
-    (z2_payload(), ("HQ_DELIVERY_NOTE", "ORIGINAL_ESTIMATED_ASSEMBLY_END", "COMPLAINT_DEPT_ESTIMATED_END")),
-])
+@pytest.mark.parametrize(
+    ("payload", "meanings"),
+    [
+        (z1_payload(), ("BRANCH_SALES_ORDER", "CUSTOMER_REQUESTED_START", "ASSISTANT_ESTIMATED_CLOSE")),
+        (
+            z2_payload(),
+            ("HQ_DELIVERY_NOTE", "ORIGINAL_ESTIMATED_ASSEMBLY_END", "COMPLAINT_DEPT_ESTIMATED_END"),
+        ),
+    ],
+)
 def test_the_type_specific_meaning_of_po_and_dates_is_recorded(
     payload: NewCase, meanings: tuple[str, ...]
 ) -> None:
@@ -161,13 +190,20 @@ def test_the_notification_date_is_the_business_date_of_occurred_at() -> None:
 def test_the_envelope_is_copied_from_the_command_context() -> None:
     event = created(new_case(at=ASSISTANT))
     assert (event.actor_id, event.actor_role, event.occurred_at, event.recorded_at) == (
-        "a-01", "assistant", ASSISTANT.occurred_at, NOW)
+        "a-01",
+        "assistant",
+        ASSISTANT.occurred_at,
+        NOW,
+    )
 
 
 def test_the_command_correlation_and_causation_ids_are_copied() -> None:
     event = created(new_case(at=ASSISTANT))
     assert (event.command_id, event.correlation_id, event.causation_id) == (
-        ASSISTANT.command_id, ASSISTANT.correlation_id, ASSISTANT.causation_id)
+        ASSISTANT.command_id,
+        ASSISTANT.correlation_id,
+        ASSISTANT.causation_id,
+    )
 
 
 def test_every_event_gets_a_fresh_event_id() -> None:
@@ -185,10 +221,18 @@ def test_a_blank_description_counts_as_missing() -> None:
     assert fields(refusal(z1_payload(description="   "))) == ["description"]
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("distribution_channel", "20"), ("division", "01"), ("business_area", "1001"),
-    ("description", "锁" * 41), ("type", "Z3"), ("category", "REPAIR"), ("urgency", "HIGH"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("distribution_channel", "20"),
+        ("division", "01"),
+        ("business_area", "1001"),
+        ("description", "锁" * 41),
+        ("type", "Z3"),
+        ("category", "REPAIR"),
+        ("urgency", "HIGH"),
+    ],
+)
 def test_a_field_value_outside_its_rule_is_refused(field: str, value: str) -> None:
     assert fields(refusal(z1_payload(**{field: value}))) == [field]
 
@@ -209,9 +253,13 @@ def test_an_oem_item_without_vendor_is_refused() -> None:
 
 
 # 422 / 404 -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("case_type", "category", "payment"), [
-    ("Z1", "PAID_SERVICE", "NOT_FULLY_PAID"), ("Z2", "COMPLAINT", "FULLY_PAID"),
-])
+@pytest.mark.parametrize(
+    ("case_type", "category", "payment"),
+    [
+        ("Z1", "PAID_SERVICE", "NOT_FULLY_PAID"),
+        ("Z2", "COMPLAINT", "FULLY_PAID"),
+    ],
+)
 def test_a_type_that_does_not_match_the_payment_status_is_refused(
     case_type: str, category: str, payment: str
 ) -> None:

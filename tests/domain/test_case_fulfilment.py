@@ -56,12 +56,20 @@ def test_a_quote_is_a_zffw_order_in_cny_with_its_total() -> None:
     order_no = case.create_service_order(ASSISTANT, [LOCK_LINE, OrderLineSpec("上门费", 2, "15.50")])
     event = one_event(case)
     assert (event.order_no, event.order_type, event.total_amount, event.currency) == (
-        order_no, "ZFFW", Decimal("151.00"), "CNY")
+        order_no,
+        "ZFFW",
+        Decimal("151.00"),
+        "CNY",
+    )
 
 
-@pytest.mark.parametrize(("case_of", "code"), [
-    (complaint_z1, "NOT_ALLOWED_FOR_CATEGORY"), (z2, "NOT_ALLOWED_FOR_TYPE"),
-])
+@pytest.mark.parametrize(
+    ("case_of", "code"),
+    [
+        (complaint_z1, "NOT_ALLOWED_FOR_CATEGORY"),
+        (z2, "NOT_ALLOWED_FOR_TYPE"),
+    ],
+)
 def test_a_quote_is_only_for_a_paid_service_z1(case_of: Factory, code: str) -> None:
     assert refused(case_of(), lambda c: c.create_service_order(ASSISTANT, [LOCK_LINE])).code == code
 
@@ -78,12 +86,15 @@ def test_a_new_quote_may_follow_a_declined_one() -> None:
     assert case.create_service_order(ASSISTANT, [LOCK_LINE]) == "ZFFW-1000001-2"
 
 
-@pytest.mark.parametrize(("lines", "problems"), [
-    ([OrderLineSpec("免费检查", 1, "0.00")], ["lines"]),
-    ([], ["lines"]),
-    ([OrderLineSpec("换锁", 0, "10.00")], ["lines[0].qty"]),
-    ([OrderLineSpec("换锁", 1, "-1")], ["lines[0].unit_price"]),
-])
+@pytest.mark.parametrize(
+    ("lines", "problems"),
+    [
+        ([OrderLineSpec("免费检查", 1, "0.00")], ["lines"]),
+        ([], ["lines"]),
+        ([OrderLineSpec("换锁", 0, "10.00")], ["lines[0].qty"]),
+        ([OrderLineSpec("换锁", 1, "-1")], ["lines[0].unit_price"]),
+    ],
+)
 def test_a_quote_needs_a_total_above_zero_and_valid_lines(
     lines: list[OrderLineSpec], problems: list[str]
 ) -> None:
@@ -100,7 +111,10 @@ def test_the_customer_confirms_the_quote() -> None:
     case.confirm_quote(STAFF, order_no, "申齐 张经理", "PHONE")
     event = one_event(case)
     assert (type(event).__name__, event.order_no, event.confirmed_by_name) == (
-        "QuoteConfirmedByCustomer", order_no, "申齐 张经理")
+        "QuoteConfirmedByCustomer",
+        order_no,
+        "申齐 张经理",
+    )
     assert case.order(order_no).status == "CONFIRMED"  # type: ignore[union-attr]
 
 
@@ -108,12 +122,18 @@ def test_the_customer_declines_the_quote() -> None:
     case, order_no = quoted()
     case.decline_quote(ASSISTANT, order_no, "太贵")
     assert (events_of(case), case.order(order_no).status) == (  # type: ignore[union-attr]
-        ["QuoteDeclinedByCustomer"], "DECLINED")
+        ["QuoteDeclinedByCustomer"],
+        "DECLINED",
+    )
 
 
-@pytest.mark.parametrize("answer", [
-    lambda c, o: c.confirm_quote(ASSISTANT, o, "张经理"), lambda c, o: c.decline_quote(ASSISTANT, o),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda c, o: c.confirm_quote(ASSISTANT, o, "张经理"),
+        lambda c, o: c.decline_quote(ASSISTANT, o),
+    ],
+)
 def test_only_a_pending_quote_can_be_answered(answer: Callable[[Case, str], None]) -> None:
     case, order_no = quote_confirmed()
     assert refused(case, lambda c: answer(c, order_no)).code == "ILLEGAL_STATUS_TRANSITION"
@@ -132,16 +152,22 @@ def test_on_site_service_is_recorded_once_the_way_is_clear(case_of: Factory) -> 
     serve(case)
     event = one_event(case)
     assert (type(event).__name__, event.service_staff_id, event.date) == (
-        "OnSiteServicePerformed", "202", SERVICE_DAY)
+        "OnSiteServicePerformed",
+        "202",
+        SERVICE_DAY,
+    )
 
 
-@pytest.mark.parametrize(("case_of", "code"), [
-    (lambda: quoted()[0], "QUOTE_NOT_CONFIRMED"),
-    (z1, "ILLEGAL_STATUS_TRANSITION"),
-    (approved, "AWAITING_DEPARTMENT_REPLY"),
-    (escalated, "AWAITING_DEPARTMENT_REPLY"),
-    (requested, "AWAITING_APPROVAL"),
-])
+@pytest.mark.parametrize(
+    ("case_of", "code"),
+    [
+        (lambda: quoted()[0], "QUOTE_NOT_CONFIRMED"),
+        (z1, "ILLEGAL_STATUS_TRANSITION"),
+        (approved, "AWAITING_DEPARTMENT_REPLY"),
+        (escalated, "AWAITING_DEPARTMENT_REPLY"),
+        (requested, "AWAITING_APPROVAL"),
+    ],
+)
 def test_on_site_service_is_refused_while_something_is_outstanding(case_of: Factory, code: str) -> None:
     assert refused(case_of(), serve).code == code
 
@@ -170,25 +196,37 @@ def test_acceptance_is_recorded_once() -> None:
 
 
 # C21 close -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("case_of", "user_status"), [
-    (accepted, "KCWB"), (lambda: accepted(replied()), "ZBHF"), (lambda: accepted(rejected()), "BPZ"),
-])
+@pytest.mark.parametrize(
+    ("case_of", "user_status"),
+    [
+        (accepted, "KCWB"),
+        (lambda: accepted(replied()), "ZBHF"),
+        (lambda: accepted(rejected()), "BPZ"),
+    ],
+)
 def test_an_accepted_z1_closes(case_of: Factory, user_status: str) -> None:
     case = case_of()
     case.close(SUPERVISOR)
     event = one_event(case)
     assert (event.from_status, event.to_status, event.user_status_at_close, event.closed_by) == (
-        "IN_PROCESS", "COMPLETED", user_status, "sup-01")
+        "IN_PROCESS",
+        "COMPLETED",
+        user_status,
+        "sup-01",
+    )
 
 
-@pytest.mark.parametrize(("case_of", "code"), [
-    (z1, "ILLEGAL_STATUS_TRANSITION"),
-    (approved, "ILLEGAL_STATUS_TRANSITION"),
-    (surveyed, "ACCEPTANCE_REQUIRED"),
-    (replied, "ACCEPTANCE_REQUIRED"),
-    (lambda: serviced(rejected()), "ACCEPTANCE_REQUIRED"),
-    (lambda: quoted(accepted())[0], "QUOTE_NOT_CONFIRMED"),
-])
+@pytest.mark.parametrize(
+    ("case_of", "code"),
+    [
+        (z1, "ILLEGAL_STATUS_TRANSITION"),
+        (approved, "ILLEGAL_STATUS_TRANSITION"),
+        (surveyed, "ACCEPTANCE_REQUIRED"),
+        (replied, "ACCEPTANCE_REQUIRED"),
+        (lambda: serviced(rejected()), "ACCEPTANCE_REQUIRED"),
+        (lambda: quoted(accepted())[0], "QUOTE_NOT_CONFIRMED"),
+    ],
+)
 def test_a_z1_close_is_refused_before_acceptance_or_from_tzjl_zgpz(case_of: Factory, code: str) -> None:
     assert refused(case_of(), lambda c: c.close(ASSISTANT)).code == code
 
@@ -226,7 +264,11 @@ def test_the_invoice_defaults_to_the_order_total_and_marks_the_order_invoiced() 
     invoice_no = case.create_invoice(ASSISTANT, order_no)
     event = one_event(case)
     assert (event.invoice_no, event.invoice_type, event.order_no, event.amount) == (
-        invoice_no, "ZFW", order_no, Decimal("120.00"))
+        invoice_no,
+        "ZFW",
+        order_no,
+        Decimal("120.00"),
+    )
     assert case.order(order_no).status == "INVOICED"  # type: ignore[union-attr]
 
 
@@ -270,7 +312,11 @@ def test_a_survey_is_recorded_on_a_closed_notification(case_of: Factory) -> None
     case.record_satisfaction_survey(AGENT, 4, "PHONE", "满意", expected_score=4, perceived_score=5)
     event = one_event(case)
     assert (type(event).__name__, event.score, event.expected_score, event.perceived_score) == (
-        "SatisfactionSurveyRecorded", 4, 4, 5)
+        "SatisfactionSurveyRecorded",
+        4,
+        4,
+        5,
+    )
 
 
 def test_a_survey_needs_a_closed_notification() -> None:
@@ -286,9 +332,15 @@ def test_a_survey_is_recorded_once() -> None:
     assert err.code == "SURVEY_ALREADY_RECORDED"
 
 
-@pytest.mark.parametrize(("score", "channel", "problems"), [
-    (0, "PHONE", ["score"]), (6, "PHONE", ["score"]), (True, "PHONE", ["score"]), (3, "FAX", ["channel"]),
-])
+@pytest.mark.parametrize(
+    ("score", "channel", "problems"),
+    [
+        (0, "PHONE", ["score"]),
+        (6, "PHONE", ["score"]),
+        (True, "PHONE", ["score"]),
+        (3, "FAX", ["channel"]),
+    ],
+)
 def test_a_survey_outside_the_scale_is_refused(score: int, channel: str, problems: list[str]) -> None:
     err = refused(closed_z1(), lambda c: c.record_satisfaction_survey(ASSISTANT, score, channel))
     assert fields(err) == problems

@@ -22,7 +22,10 @@ def test_put_in_process_moves_outstanding_to_in_process() -> None:
     case.put_in_process(ASSISTANT)
     (event,) = case.collect_events()
     assert (type(event).__name__, event.from_status, event.to_status) == (
-        "NotificationPutInProcess", "OUTSTANDING", "IN_PROCESS")
+        "NotificationPutInProcess",
+        "OUTSTANDING",
+        "IN_PROCESS",
+    )
 
 
 def test_put_in_process_twice_is_an_illegal_transition() -> None:
@@ -47,7 +50,11 @@ def test_dispatch_records_the_staff_and_whether_it_is_urgent(urgency: str, urgen
     case.notify_service_staff(ASSISTANT, "202", "PHONE")
     (event,) = case.collect_events()
     assert (type(event).__name__, event.service_staff_id, event.urgent, event.channel) == (
-        "ServiceStaffNotified", "202", urgent, "PHONE")
+        "ServiceStaffNotified",
+        "202",
+        urgent,
+        "PHONE",
+    )
 
 
 def test_dispatch_needs_a_service_staff_id() -> None:
@@ -99,12 +106,15 @@ def test_an_immutable_field_cannot_be_changed(field: str) -> None:
     assert fields(refused(z1(), lambda c: c.update_details(ASSISTANT, {field: "X1"}))) == [field]
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"description": "锁" * 41}, "description"),
-    ({"reporter": ""}, "reporter"),
-    ({"required_end": date(2001, 3, 6)}, "required_end"),
-    ({"po_number": "30000075"}, "changes"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"description": "锁" * 41}, "description"),
+        ({"reporter": ""}, "reporter"),
+        ({"required_end": date(2001, 3, 6)}, "required_end"),
+        ({"po_number": "30000075"}, "changes"),
+    ],
+)
 def test_a_header_change_follows_the_create_field_rules(changes: dict[str, object], field: str) -> None:
     assert fields(refused(z1(), lambda c: c.update_details(ASSISTANT, changes))) == [field]
 
@@ -169,11 +179,14 @@ def test_a_survey_on_an_in_process_notification_only_records_the_survey() -> Non
     assert events_of(case) == ["SiteSurveyCompleted"]
 
 
-@pytest.mark.parametrize(("case", "actor", "code"), [
-    (surveyed, STAFF, "ILLEGAL_STATUS_TRANSITION"),
-    (z2, STAFF, "NOT_ALLOWED_FOR_TYPE"),
-    (z1, SUPERVISOR, "FORBIDDEN_ROLE"),
-])
+@pytest.mark.parametrize(
+    ("case", "actor", "code"),
+    [
+        (surveyed, STAFF, "ILLEGAL_STATUS_TRANSITION"),
+        (z2, STAFF, "NOT_ALLOWED_FOR_TYPE"),
+        (z1, SUPERVISOR, "FORBIDDEN_ROLE"),
+    ],
+)
 def test_a_survey_is_refused(case: Factory, actor: CommandContext, code: str) -> None:
     assert refused(case(), lambda c: c.complete_site_survey(actor)).code == code
 
@@ -190,9 +203,13 @@ def test_a_service_form_is_recorded_with_a_number() -> None:
     assert (event.form_no, event.kind, event.hq_quote_needed) == (form_no, "SURVEY", True)
 
 
-@pytest.mark.parametrize(("case", "actor", "code"), [
-    (z2, ASSISTANT, "NOT_ALLOWED_FOR_TYPE"), (z1, SUPERVISOR, "FORBIDDEN_ROLE"),
-])
+@pytest.mark.parametrize(
+    ("case", "actor", "code"),
+    [
+        (z2, ASSISTANT, "NOT_ALLOWED_FOR_TYPE"),
+        (z1, SUPERVISOR, "FORBIDDEN_ROLE"),
+    ],
+)
 def test_a_service_form_is_refused(case: Factory, actor: CommandContext, code: str) -> None:
     err = refused(case(), lambda c: c.record_service_form(actor, "SERVICE", "202", SERVICE_DAY, "x"))
     assert err.code == code
@@ -212,9 +229,13 @@ def test_a_complaint_form_states_the_payment_status(case_of: Factory, payment: s
     assert (type(event).__name__, event.payment_status) == ("ComplaintFormFiled", payment)
 
 
-@pytest.mark.parametrize(("case", "actor", "code"), [
-    (z1, ASSISTANT, "NOT_ALLOWED_FOR_CATEGORY"), (z2, STAFF, "FORBIDDEN_ROLE"),
-])
+@pytest.mark.parametrize(
+    ("case", "actor", "code"),
+    [
+        (z1, ASSISTANT, "NOT_ALLOWED_FOR_CATEGORY"),
+        (z2, STAFF, "FORBIDDEN_ROLE"),
+    ],
+)
 def test_a_complaint_form_is_refused(case: Factory, actor: CommandContext, code: str) -> None:
     assert refused(case(), lambda c: c.file_complaint_form(actor, "RETURN", "x")).code == code
 

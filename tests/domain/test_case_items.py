@@ -11,8 +11,14 @@ from domain.case_header import ItemSpec
 from tests.domain.case_flows import closed_z1, fields, refused, z1
 from tests.domain.case_support import ASSISTANT, STAFF, SUPERVISOR, events_of
 
-CHAIR = ItemSpec(product_category="06", product_subcategory="01", colour_main="A", material="200311",
-                 quantity=2, reason_code="1")
+CHAIR = ItemSpec(
+    product_category="06",
+    product_subcategory="01",
+    colour_main="A",
+    material="200311",
+    quantity=2,
+    reason_code="1",
+)
 
 
 # C6 items ------------------------------------------------------------------------------------
@@ -36,13 +42,16 @@ def test_the_text_form_is_parsed_when_adding_an_item() -> None:
     assert (case.items[-1].material, case.items[-1].quantity) == ("100057", 3)
 
 
-@pytest.mark.parametrize(("spec", "problems"), [
-    (ItemSpec(product_category="06", reason_code="1", material="", quantity=1), ["material"]),
-    (ItemSpec(product_category="06", reason_code="1", material="100056", quantity=0), ["quantity"]),
-    (ItemSpec(product_category="06", reason_code="1", text="100056,x"), ["text", "material", "quantity"]),
-    (ItemSpec(product_category="06", reason_code="1", text="100056,1", is_oem=True), ["reason_text"]),
-    (ItemSpec(product_category="", reason_code="1", text="100056,1"), ["product_type.category"]),
-])
+@pytest.mark.parametrize(
+    ("spec", "problems"),
+    [
+        (ItemSpec(product_category="06", reason_code="1", material="", quantity=1), ["material"]),
+        (ItemSpec(product_category="06", reason_code="1", material="100056", quantity=0), ["quantity"]),
+        (ItemSpec(product_category="06", reason_code="1", text="100056,x"), ["text", "material", "quantity"]),
+        (ItemSpec(product_category="06", reason_code="1", text="100056,1", is_oem=True), ["reason_text"]),
+        (ItemSpec(product_category="", reason_code="1", text="100056,1"), ["product_type.category"]),
+    ],
+)
 def test_an_invalid_item_is_refused(spec: ItemSpec, problems: list[str]) -> None:
     assert fields(refused(z1(), lambda c: c.add_item(ASSISTANT, spec))) == problems
 
@@ -64,9 +73,13 @@ def test_removing_an_item_emits_its_number() -> None:
     assert (events_of(case), case.items) == (["NotificationItemRemoved"], [])
 
 
-@pytest.mark.parametrize("command", [
-    lambda c: c.change_item(ASSISTANT, 9, {"quantity": 2}), lambda c: c.remove_item(ASSISTANT, 9),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda c: c.change_item(ASSISTANT, 9, {"quantity": 2}),
+        lambda c: c.remove_item(ASSISTANT, 9),
+    ],
+)
 def test_an_unknown_item_is_not_found(command: Callable[[Case], object]) -> None:
     assert refused(z1(), command).code == "ITEM_NOT_FOUND"
 

@@ -30,13 +30,28 @@ def last(customer: Customer) -> Any:
 
 
 def test_registering_appends_customer_registered_with_the_master_data() -> None:
-    customer = Customer.register(make_ctx(), customer_no=CUSTOMER_NO, name=" 王敏 ", kind="ENTERPRISE",
-                                 address="上海", contacts={"phone": "021-1"}, business_lines=["HOSTING"],
-                                 account_manager_id="E-7", registered_on=date(2001, 3, 7))
+    customer = Customer.register(
+        make_ctx(),
+        customer_no=CUSTOMER_NO,
+        name=" 王敏 ",
+        kind="ENTERPRISE",
+        address="上海",
+        contacts={"phone": "021-1"},
+        business_lines=["HOSTING"],
+        account_manager_id="E-7",
+        registered_on=date(2001, 3, 7),
+    )
     event = pending(customer)[0]
-    assert (event.customer_no, event.name, event.kind, event.master_address, event.contacts,
-            list(event.business_lines), event.account_manager_id, event.registered_on) == (
-        CUSTOMER_NO, "王敏", "ENTERPRISE", "上海", {"phone": "021-1"}, ["HOSTING"], "E-7", date(2001, 3, 7))
+    assert (
+        event.customer_no,
+        event.name,
+        event.kind,
+        event.master_address,
+        event.contacts,
+        list(event.business_lines),
+        event.account_manager_id,
+        event.registered_on,
+    ) == (CUSTOMER_NO, "王敏", "ENTERPRISE", "上海", {"phone": "021-1"}, ["HOSTING"], "E-7", date(2001, 3, 7))
 
 
 def test_a_registered_customer_lives_in_stream_customer_dash_number() -> None:
@@ -44,8 +59,9 @@ def test_a_registered_customer_lives_in_stream_customer_dash_number() -> None:
 
 
 def test_a_plain_registration_starts_standard_without_a_tier_change() -> None:
-    customer = Customer.register(make_ctx(), customer_no=CUSTOMER_NO, name="X", kind="INDIVIDUAL",
-                                 address="A")
+    customer = Customer.register(
+        make_ctx(), customer_no=CUSTOMER_NO, name="X", kind="INDIVIDUAL", address="A"
+    )
     assert (names(customer.pending_events), customer.tier) == (["CustomerRegistered"], "STANDARD")
 
 
@@ -57,8 +73,7 @@ def test_registered_on_defaults_to_the_business_date_of_the_command() -> None:
 def test_registering_an_agent_appends_a_tier_change_in_the_same_command() -> None:
     customer = Customer.register(make_ctx(), customer_no=CUSTOMER_NO, name="X", kind="AGENT", address="A")
     change = pending(customer)[1]
-    assert (change.from_tier, change.to_tier, change.basis) == (
-        "STANDARD", "BIG_CUSTOMER", "KIND:AGENT")
+    assert (change.from_tier, change.to_tier, change.basis) == ("STANDARD", "BIG_CUSTOMER", "KIND:AGENT")
 
 
 def test_registering_with_a_vpdn_line_makes_a_big_customer_by_business_line() -> None:
@@ -72,10 +87,23 @@ def test_business_lines_are_stored_once_each_in_a_stable_order() -> None:
 def test_every_event_carries_the_envelope_of_its_command() -> None:
     ctx = make_ctx(Role.CS_AGENT, actor_id="u-9", occurred_at=EARLIER)
     event = pending(Customer.register(ctx, customer_no=CUSTOMER_NO, name="X", kind="AGENT", address="A"))[1]
-    assert (event.actor_id, event.actor_role, event.occurred_at, event.timestamp, event.command_id,
-            event.correlation_id, event.causation_id) == (
-        "u-9", "cs_agent", ctx.occurred_at, ctx.recorded_at, ctx.command_id, ctx.correlation_id,
-        ctx.causation_id)
+    assert (
+        event.actor_id,
+        event.actor_role,
+        event.occurred_at,
+        event.timestamp,
+        event.command_id,
+        event.correlation_id,
+        event.causation_id,
+    ) == (
+        "u-9",
+        "cs_agent",
+        ctx.occurred_at,
+        ctx.recorded_at,
+        ctx.command_id,
+        ctx.correlation_id,
+        ctx.causation_id,
+    )
 
 
 def test_each_event_of_one_command_has_its_own_event_id() -> None:
@@ -84,17 +112,32 @@ def test_each_event_of_one_command_has_its_own_event_id() -> None:
 
 
 def test_an_integrator_registers_and_is_recorded_as_integrator() -> None:
-    customer = Customer.register(make_ctx(Role.INTEGRATOR), customer_no=CUSTOMER_NO, name="X",
-                                 kind="PARTNER", address="A")
+    customer = Customer.register(
+        make_ctx(Role.INTEGRATOR), customer_no=CUSTOMER_NO, name="X", kind="PARTNER", address="A"
+    )
     assert pending(customer)[0].actor_role == "integrator"
 
 
 def test_registration_lists_every_failing_field() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        Customer.register(make_ctx(), customer_no="21100 50007", name=" ", kind="VIP", address="",
-                          contacts={"fax": "1", "preferred_channel": "PIGEON"}, business_lines=["GSM"])
-    assert fields_of(refused.value) == {"customer_no", "name", "kind", "address", "contacts.fax",
-                                        "contacts.preferred_channel", "business_lines[0]"}
+        Customer.register(
+            make_ctx(),
+            customer_no="21100 50007",
+            name=" ",
+            kind="VIP",
+            address="",
+            contacts={"fax": "1", "preferred_channel": "PIGEON"},
+            business_lines=["GSM"],
+        )
+    assert fields_of(refused.value) == {
+        "customer_no",
+        "name",
+        "kind",
+        "address",
+        "contacts.fax",
+        "contacts.preferred_channel",
+        "business_lines[0]",
+    }
 
 
 def test_an_empty_customer_number_is_required() -> None:
@@ -182,7 +225,9 @@ def test_a_large_margin_trading_holding_flags_margin_priority() -> None:
     customer = register()
     customer.update_profile(make_ctx(), ProfileChanges(product_holdings=[("MARGIN_TRADING", "500000")]))
     assert (customer.product_holdings, customer.margin_priority) == (
-        [{"product": "MARGIN_TRADING", "amount": Decimal("500000.00")}], True)
+        [{"product": "MARGIN_TRADING", "amount": Decimal("500000.00")}],
+        True,
+    )
 
 
 def test_changing_kind_to_agent_changes_the_tier_in_the_same_command() -> None:
@@ -256,7 +301,10 @@ def test_assigning_an_account_manager_records_the_new_and_previous_one() -> None
     customer = register(account_manager_id="E-1")
     customer.assign_account_manager(make_ctx(), employee_id="E-2")
     assert (last(customer).employee_id, last(customer).previous_employee_id, customer.account_manager_id) == (
-        "E-2", "E-1", "E-2")
+        "E-2",
+        "E-1",
+        "E-2",
+    )
 
 
 def test_a_supervisor_may_assign_an_account_manager() -> None:
@@ -296,7 +344,9 @@ def test_re_recording_a_month_replaces_its_value() -> None:
     customer.record_monthly_sales(make_ctx(), month="2024-01", amount="100")
     customer.record_monthly_sales(make_ctx(), month="2024-01", amount="300")
     assert (customer.monthly_sales, last(customer).replaced_amount) == (
-        {"2024-01": Decimal("300.00")}, Decimal("100.00"))
+        {"2024-01": Decimal("300.00")},
+        Decimal("100.00"),
+    )
 
 
 def test_average_sales_of_exactly_2000_makes_a_big_customer() -> None:
@@ -350,7 +400,10 @@ def test_moving_between_asset_bands_records_from_and_to() -> None:
     customer.record_asset_balance(make_ctx(), as_of=date(2024, 1, 1), amount="100000")
     customer.record_asset_balance(make_ctx(), as_of=date(2024, 2, 1), amount="1000000.01")
     assert (last(customer).from_tier, last(customer).to_tier, last(customer).basis) == (
-        "MID_END", "HIGH_END", "ASSET_BAND:HIGH_END")
+        "MID_END",
+        "HIGH_END",
+        "ASSET_BAND:HIGH_END",
+    )
 
 
 def test_a_back_dated_balance_does_not_replace_a_more_recent_one() -> None:
@@ -399,7 +452,13 @@ def test_logging_a_contact_records_what_happened_at_business_time() -> None:
     customer.log_contact(ctx, channel="PHONE", direction="OUT", effective=True, purpose="回访", notes="ok")
     event = last(customer)
     assert (event.channel, event.direction, event.effective, event.purpose, event.at, event.notes) == (
-        "PHONE", "OUT", True, "回访", ctx.occurred_at, "ok")
+        "PHONE",
+        "OUT",
+        True,
+        "回访",
+        ctx.occurred_at,
+        "ok",
+    )
 
 
 def test_a_contact_without_agent_is_credited_to_the_actor() -> None:
@@ -432,8 +491,9 @@ def test_contact_channel_and_direction_must_be_known() -> None:
 
 def test_recording_a_return_visit_keeps_its_outcome() -> None:
     customer = register()
-    customer.record_return_visit(make_ctx(), channel="VISIT", satisfied=True, score=5,
-                                 related_case_no="1000001", project_id="P-1")
+    customer.record_return_visit(
+        make_ctx(), channel="VISIT", satisfied=True, score=5, related_case_no="1000001", project_id="P-1"
+    )
     event = last(customer)
     outcome = (event.satisfied, event.score, event.related_case_no, event.project_id)
     assert (outcome, customer.return_visit_count) == ((True, 5, "1000001", "P-1"), 1)
@@ -490,8 +550,9 @@ def test_survey_scores_one_to_five_are_recorded(score: int) -> None:
     assert (event.score, event.instrument, customer.survey_count) == (score, "QUALITY_CARD", 1)
 
 
-@pytest.mark.parametrize(("score", "instrument", "field"), [(0, "FORM", "score"), (6, "FORM", "score"),
-                                                            (3, "EMAIL", "instrument")])
+@pytest.mark.parametrize(
+    ("score", "instrument", "field"), [(0, "FORM", "score"), (6, "FORM", "score"), (3, "EMAIL", "instrument")]
+)
 def test_survey_rules(score: int, instrument: str, field: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
         register().record_survey(make_ctx(), score=score, instrument=instrument)
@@ -513,7 +574,8 @@ COMMANDS: dict[str, Command] = {
     "log_contact": lambda c, ctx: c.log_contact(ctx, channel="PHONE", direction="IN", effective=True),
     "record_return_visit": lambda c, ctx: c.record_return_visit(ctx, channel="PHONE"),
     "record_project_delivered": lambda c, ctx: c.record_project_delivered(
-        ctx, project_id="P-1", delivered_on=date(2024, 1, 1)),
+        ctx, project_id="P-1", delivered_on=date(2024, 1, 1)
+    ),
     "record_survey": lambda c, ctx: c.record_survey(ctx, score=4, instrument="PHONE"),
 }
 
@@ -547,7 +609,8 @@ REFUSED: dict[str, Command] = {
     "negative balance": lambda c, ctx: c.record_asset_balance(ctx, as_of=date(2024, 1, 1), amount="-1"),
     "forbidden": lambda c, ctx: c.set_value_class(make_ctx(Role.AUDITOR), value_class="LOYAL"),
     "future visit": lambda c, ctx: c.record_return_visit(
-        make_ctx(occurred_at=NOW + timedelta(hours=1)), channel="PHONE"),
+        make_ctx(occurred_at=NOW + timedelta(hours=1)), channel="PHONE"
+    ),
     "bad survey": lambda c, ctx: c.record_survey(ctx, score=9, instrument="PHONE"),
 }
 

@@ -52,7 +52,11 @@ def sample(n: int, **overrides: Any) -> Sample:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def view(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReadModelView]:
-    url = f"sqlite:///{tmp_path}/rm.db" if request.param == "sqlite" else request.getfixturevalue("postgres_schema_url")
+    url = (
+        f"sqlite:///{tmp_path}/rm.db"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_schema_url")
+    )
     settings: Settings = settings_for(url)
     built = build_view(settings, SampleProjection)
     yield built

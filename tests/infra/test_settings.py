@@ -49,7 +49,14 @@ def test_database_url_and_sqlite_path_together_are_rejected() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["mysql://db/crm", "crm.db", "sqlite:///", "postgresql://db/crm?sslmode=require", "postgresql://db:x/crm"]
+    "url",
+    [
+        "mysql://db/crm",
+        "crm.db",
+        "sqlite:///",
+        "postgresql://db/crm?sslmode=require",
+        "postgresql://db:x/crm",
+    ],
 )
 def test_unusable_database_urls_name_the_variable(url: str) -> None:
     with pytest.raises(SettingsError) as raised:

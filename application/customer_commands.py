@@ -53,8 +53,9 @@ class ContactCard(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
     def given(self) -> dict[str, str]:
         """Only the entries sent, so an update merges them into the card."""
-        return {name: str(value) for name in self.__struct_fields__
-                if (value := getattr(self, name)) is not None}
+        return {
+            name: str(value) for name in self.__struct_fields__ if (value := getattr(self, name)) is not None
+        }
 
 
 class ProductHolding(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -41,9 +41,15 @@ def _load(app: CrmApplication, cmd: CustomerCommand) -> Customer:
 def register_customer(cmd: RegisterCustomer, ctx: CommandContext, app: CrmApplication) -> Accepted:
     """Validate and check roles first (400, 403), then uniqueness (409), as DOMAIN.md §4.6 orders."""
     customer = Customer.register(
-        ctx, customer_no=cmd.customer_no, name=cmd.name, kind=cmd.kind, address=cmd.address,
-        contacts=cmd.contacts.given() if cmd.contacts else None, business_lines=cmd.business_lines or (),
-        account_manager_id=cmd.account_manager_id, registered_on=cmd.registered_on,
+        ctx,
+        customer_no=cmd.customer_no,
+        name=cmd.name,
+        kind=cmd.kind,
+        address=cmd.address,
+        contacts=cmd.contacts.given() if cmd.contacts else None,
+        business_lines=cmd.business_lines or (),
+        account_manager_id=cmd.account_manager_id,
+        registered_on=cmd.registered_on,
     )
     exists = CustomerAlreadyExists(f"customer {cmd.customer_no} already exists")
     if app.exists(Customer, cmd.customer_no):
@@ -58,12 +64,21 @@ def register_customer(cmd: RegisterCustomer, ctx: CommandContext, app: CrmApplic
 def update_customer_profile(cmd: UpdateCustomerProfile, ctx: CommandContext, app: CrmApplication) -> Accepted:
     customer = _load(app, cmd)
     holdings = None if cmd.product_holdings is None else [(h.product, h.amount) for h in cmd.product_holdings]
-    customer.update_profile(ctx, ProfileChanges(
-        name=cmd.name, kind=cmd.kind, address=cmd.address,
-        contacts=cmd.contacts.given() if cmd.contacts else None, business_lines=cmd.business_lines,
-        occupation=cmd.occupation, years_of_work=cmd.years_of_work, investment_skill=cmd.investment_skill,
-        preferences=cmd.preferences, product_holdings=holdings,
-    ))
+    customer.update_profile(
+        ctx,
+        ProfileChanges(
+            name=cmd.name,
+            kind=cmd.kind,
+            address=cmd.address,
+            contacts=cmd.contacts.given() if cmd.contacts else None,
+            business_lines=cmd.business_lines,
+            occupation=cmd.occupation,
+            years_of_work=cmd.years_of_work,
+            investment_skill=cmd.investment_skill,
+            preferences=cmd.preferences,
+            product_holdings=holdings,
+        ),
+    )
     return app.commit(customer, cmd.customer_no)
 
 
@@ -94,16 +109,29 @@ def assign_account_manager(cmd: AssignAccountManager, ctx: CommandContext, app: 
 
 def log_contact(cmd: LogContact, ctx: CommandContext, app: CrmApplication) -> Accepted:
     customer = _load(app, cmd)
-    customer.log_contact(ctx, channel=cmd.channel, direction=cmd.direction, effective=cmd.effective,
-                         purpose=cmd.purpose, agent_id=cmd.agent_id, notes=cmd.notes)
+    customer.log_contact(
+        ctx,
+        channel=cmd.channel,
+        direction=cmd.direction,
+        effective=cmd.effective,
+        purpose=cmd.purpose,
+        agent_id=cmd.agent_id,
+        notes=cmd.notes,
+    )
     return app.commit(customer, cmd.customer_no)
 
 
 def record_return_visit(cmd: RecordReturnVisit, ctx: CommandContext, app: CrmApplication) -> Accepted:
     customer = _load(app, cmd)
     customer.record_return_visit(
-        ctx, channel=cmd.channel, agent_id=cmd.agent_id, satisfied=cmd.satisfied, score=cmd.score,
-        notes=cmd.notes, related_case_no=cmd.related_case_no, project_id=cmd.project_id,
+        ctx,
+        channel=cmd.channel,
+        agent_id=cmd.agent_id,
+        satisfied=cmd.satisfied,
+        score=cmd.score,
+        notes=cmd.notes,
+        related_case_no=cmd.related_case_no,
+        project_id=cmd.project_id,
     )
     return app.commit(customer, cmd.customer_no)
 

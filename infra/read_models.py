@@ -7,12 +7,14 @@ analysts can be granted that schema alone.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import time
+from contextlib import AbstractContextManager, nullcontext
 
 import msgspec
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
+from application.app import CrmApplication
 from infra.event_store import creating_tables, eventsourcing_env
 from infra.read_store import PostgresReadModelView, SQLiteReadModelView, view_class
 from infra.settings import PostgresTarget, Settings
@@ -48,16 +50,18 @@ def base_view_class(settings: Settings) -> type[ReadModelView]:
     return SQLiteReadModelView if settings.storage == "sqlite" else PostgresReadModelView
 
 
+def creating_read_tables(settings: Settings) -> AbstractContextManager[None]:
+    """PostgreSQL: make the read-model schema and serialise table creation across processes."""
+    if settings.storage != "postgres":
+        return nullcontext()
+    return creating_tables(msgspec.structs.replace(settings.postgres, schema=read_schema(settings.postgres)))
+
+
 def build_view(settings: Settings, projection: type[CrmProjection]) -> ReadModelView:
     """The projection's view, its tables created if missing (the way ProjectionRunner builds it)."""
     env = projection_env(settings, (projection,))
     factory = InfrastructureFactory.construct(Environment(projection.name, env))
-    schema_lock = (
-        creating_tables(msgspec.structs.replace(settings.postgres, schema=read_schema(settings.postgres)))
-        if settings.storage == "postgres"
-        else nullcontext()
-    )
-    with schema_lock:
+    with creating_read_tables(settings):
         view = factory.tracking_recorder(view_class(projection, base_view_class(settings)))
     if not isinstance(view, ReadModelView):
         raise TypeError(f"{type(view).__name__} is not a read-model view")
@@ -66,3 +70,55 @@ def build_view(settings: Settings, projection: type[CrmProjection]) -> ReadModel
 
 def close_view(view: ReadModelView) -> None:
     view.datastore.close()  # type: ignore[attr-defined]
+
+
+class ReadModelBehind(TimeoutError):
+    """A read model did not reach the asked position in time (the API answers 503)."""
+
+    def __init__(self, name: str, position: int, reached: int) -> None:
+        super().__init__(f"read model {name} is at {reached}, not yet at {position}")
+        self.name, self.position, self.reached = name, position, reached
+
+
+class ReadModels:
+    """The query side of one process: each projection's view, and read-your-writes waits."""
+
+    WAIT_SECONDS = 5.0
+    APPLICATION_NAME = "crm"
+
+    def __init__(
+        self, settings: Settings, app: CrmApplication, projections: tuple[type[CrmProjection], ...]
+    ) -> None:
+        self._app = app
+        self._views = {p: build_view(settings, p) for p in projections}
+
+    def view(self, projection: type[CrmProjection]) -> ReadModelView:
+        return self._views[projection]
+
+    def position(self, projection: type[CrmProjection]) -> int:
+        """The last log position this read model has applied (X-Read-Model-Position)."""
+        return self._views[projection].max_tracking_id(self.APPLICATION_NAME) or 0
+
+    def caught_up(self, projection: type[CrmProjection], position: int) -> bool:
+        """Applied up to `position`, or nothing it reads lies between its checkpoint and `position`."""
+        reached = self.position(projection)
+        if reached >= position:
+            return True
+        later = self._app.recorder.select_notifications(
+            start=reached, limit=1, stop=position, topics=projection.topics, inclusive_of_start=False
+        )
+        return not later
+
+    def wait_for(self, projection: type[CrmProjection], position: int, timeout: float | None = None) -> None:
+        """Block until `caught_up`, polling with backoff; raise ReadModelBehind after `timeout`."""
+        deadline = time.monotonic() + (self.WAIT_SECONDS if timeout is None else timeout)
+        pause = 0.005
+        while not self.caught_up(projection, position):
+            if time.monotonic() >= deadline:
+                raise ReadModelBehind(projection.name, position, self.position(projection))
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    def close(self) -> None:
+        for view in self._views.values():
+            close_view(view)

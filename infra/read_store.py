@@ -78,10 +78,12 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
         if not items:
             return
         with self.datastore.transaction(commit=True) as cursor:
+            # Checkpoint first: a write takes SQLite's write lock at once (waiting on the busy
+            # timeout), whereas a read-then-write transaction fails when a writer got in between.
+            self._insert_tracking(cursor, items[-1][1])
             rows = CursorRows(cursor, self.dialect)
             for event, _ in items:
                 apply(event, rows)
-            self._insert_tracking(cursor, items[-1][1])
 
     def select(self, query: Select[R]) -> list[R]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -108,10 +110,10 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
         if not items:
             return
         with self.datastore.transaction(commit=True) as cursor:
+            self._insert_tracking(cursor, items[-1][1])
             rows = CursorRows(cursor, self.dialect)
             for event, _ in items:
                 apply(event, rows)
-            self._insert_tracking(cursor, items[-1][1])
 
     def select(self, query: Select[R]) -> list[R]:
         with self.datastore.transaction(commit=False) as cursor:

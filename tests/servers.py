@@ -51,7 +51,10 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
 
 @contextmanager
 def isolated_schema(url: str) -> Iterator[str]:
-    """A fresh schema `t_<uuid hex>` on the server at `url`; yields the URL pointing at it."""
+    """A fresh schema `t_<uuid hex>` on the server at `url`; yields the URL pointing at it.
+
+    Its read-model schema (`t_<uuid hex>_rm`, made by the application) is dropped with it.
+    """
     schema = f"t_{uuid4().hex}"
     with connect(url) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
@@ -59,7 +62,8 @@ def isolated_schema(url: str) -> Iterator[str]:
         yield with_query(url, schema=schema)
     finally:
         with connect(url) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            for name in (schema, f"{schema}_rm"):
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
 
 
 def nats_server_binary() -> str:

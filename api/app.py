@@ -17,6 +17,7 @@ def create_app(
     *,
     store_probe: StoreProbe,
     route_handlers: Sequence[ControllerRouterHandler] = (),
+    on_startup: Sequence[Callable[[], Any]] = (),
     on_shutdown: Sequence[Callable[[], Any]] = (),
     debug: bool = False,
 ) -> Litestar:
@@ -24,6 +25,7 @@ def create_app(
     return Litestar(
         route_handlers=[HealthController, *route_handlers],
         dependencies={"store_probe": Provide(lambda: store_probe, use_cache=True, sync_to_thread=False)},
+        on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         openapi_config=OpenAPIConfig(title="CRM API", version="1.0.0"),
         debug=debug,

@@ -12,7 +12,9 @@ from application.app import Clock, CrmApplication
 from application.bus import CommandBus
 from application.handlers import HANDLERS
 from infra.event_store import build_application
+from infra.runners import Runners
 from infra.settings import Settings
+from projections.catalog import PROJECTIONS
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,18 @@ def bootstrap(
 
 
 def http_app(container: Container) -> Litestar:
-    """The Litestar app over this container; it closes the container when the server stops."""
+    """The Litestar app over this container; it closes the container when the server stops.
+
+    In the embedded (SQLite) mode the projection runners live in this process too,
+    started and stopped with the server; on PostgreSQL `crm project` runs them.
+    """
+    runners = embedded_runners(container.settings)
     return create_app(
         store_probe=container.app.recorder.max_notification_id,
-        on_shutdown=[container.close],
+        on_startup=[runners.start] if runners else [],
+        on_shutdown=[*([runners.stop] if runners else []), container.close],
     )
+
+
+def embedded_runners(settings: Settings) -> Runners | None:
+    return Runners(settings, PROJECTIONS, single=False) if settings.storage == "sqlite" else None

@@ -5,17 +5,25 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import uvicorn
 from litestar import Litestar
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from infra.bootstrap import bootstrap, http_app
 from infra.event_store import build_application, store_stats
+from infra.rebuild import rebuild
+from infra.runners import Runners
 from infra.settings import Settings, SettingsError
+from projections.base import CrmProjection
+from projections.catalog import PROJECTIONS, by_name
 
 CONFIG_HELP = """\
 configuration (environment variables):
@@ -74,7 +82,86 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.set_defaults(run=run_serve)
+    project = commands.add_parser(
+        "project",
+        help="run the projection runners (read models) until stopped",
+        description="Follow the event log into every read model (or the NAMEs given). On PostgreSQL each "
+        "read model has one active runner across all machines: a second `crm project` waits. In the "
+        "embedded SQLite mode `crm serve` already runs them. Stop with Ctrl-C or SIGTERM.",
+    )
+    project.add_argument("names", nargs="*", metavar="NAME", help=f"read models (default all): {_names()}")
+    project.set_defaults(run=run_project)
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="drop a read model and replay the whole log into it",
+        description="Drop NAME (or --all) and replay the event log from position 0, in batches, with "
+        "a progress bar. Stop `crm serve`/`crm project` for that read model first (on PostgreSQL the "
+        "rebuild takes its lock, so a running `crm project` waits).",
+    )
+    rebuild.add_argument("names", nargs="*", metavar="NAME", help=f"read models: {_names()}")
+    rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
+    rebuild.set_defaults(run=run_rebuild)
     return parser
+
+
+def _names() -> str:
+    return ", ".join(p.name for p in PROJECTIONS)
+
+
+def _selected(names: Sequence[str], everything: bool) -> tuple[type[CrmProjection], ...]:
+    return PROJECTIONS if everything or not names else tuple(by_name(n) for n in names)
+
+
+def run_project(settings: Settings, args: argparse.Namespace) -> int:
+    """`crm project`: supervised runners until SIGINT/SIGTERM."""
+    try:
+        projections = _selected(args.names, everything=False)
+    except KeyError as error:
+        print(f"crm: {error.args[0]}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    runners = Runners(settings, projections, single=True)
+    runners.start()
+    print(f"crm: projecting {', '.join(p.name for p in projections)} from {_location(settings)}", flush=True)
+    stop.wait()
+    runners.stop()
+    return 0
+
+
+def run_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    """`crm rebuild NAME|--all`: replay with a progress bar (events/s, ETA)."""
+    if not args.names and not args.all:
+        print("crm: name a read model or give --all", file=sys.stderr)
+        return 2
+    try:
+        projections = _selected(args.names, args.all)
+    except KeyError as error:
+        print(f"crm: {error.args[0]}", file=sys.stderr)
+        return 2
+    for projection in projections:
+        _rebuild_one(settings, projection)
+    return 0
+
+
+def _rebuild_one(settings: Settings, projection: type[CrmProjection]) -> None:
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[applied]} events"),
+        TextColumn("{task.fields[rate]:,.0f} events/s"), TimeRemainingColumn(),
+    )  # fmt: skip
+    started = time.monotonic()
+    with Progress(*columns) as bar:
+        task = bar.add_task(projection.name, total=None, applied=0, rate=0.0)
+
+        def progress(position: int, last: int, applied: int) -> None:
+            rate = applied / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=position, total=last, applied=applied, rate=rate)
+
+        applied = rebuild(settings, projection, progress)
+    print(
+        f"crm: rebuilt {projection.name}: {applied} events in {time.monotonic() - started:.1f}s", flush=True
+    )
 
 
 def run_status(settings: Settings, args: argparse.Namespace) -> int:

@@ -109,19 +109,35 @@ class ProjectionSupervisor:
         if not self.single:
             yield
             return
-        target = self.settings.postgres
-        key = lock_key(f"{read_schema(target)}.{self.projection.name}")
-        with psycopg.connect(make_conninfo("", **target.connect_kwargs()), autocommit=True) as conn:
-            self.status.enter("waiting_for_lock")
-            while not self._stopping.is_set():
-                row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-                if row and row[0]:
-                    break
-                self._stopping.wait(LOCK_POLL_SECONDS)
-            try:
-                yield
-            finally:
-                conn.execute("SELECT pg_advisory_unlock_all()")
+        self.status.enter("waiting_for_lock")
+        with projection_lock(self.settings, self.projection, self._stopping):
+            yield
+
+
+@contextmanager
+def projection_lock(
+    settings: Settings, projection: type[CrmProjection], stopping: threading.Event | None = None
+) -> Iterator[None]:
+    """The projection's session advisory lock (PostgreSQL): one runner or rebuild at a time.
+
+    Waits until the lock is free (or `stopping` is set); elsewhere it is a no-op.
+    """
+    if settings.storage != "postgres":
+        yield
+        return
+    target = settings.postgres
+    key = lock_key(f"{read_schema(target)}.{projection.name}")
+    stopping = stopping or threading.Event()
+    with psycopg.connect(make_conninfo("", **target.connect_kwargs()), autocommit=True) as conn:
+        while not stopping.is_set():
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            if row and row[0]:
+                break
+            stopping.wait(LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock_all()")
 
 
 def lock_key(name: str) -> int:

@@ -37,6 +37,10 @@ class ReadModelView(TrackingRecorder, ABC):
         """Committed rows matching `query`."""
 
     @abstractmethod
+    def create_table(self) -> None:
+        """Create the tables and the checkpoint table if missing (the library's recorder does it)."""
+
+    @abstractmethod
     def drop(self) -> None:
         """Drop the tables and the checkpoint (a rebuild starts from position 0)."""
 

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from projections.base import CrmProjection
+from projections.complaint_statistics import ComplaintStatisticsProjection
+from projections.monthly_statistics import MonthlyStatisticsProjection
+from projections.quote_register import QuoteRegisterProjection
+from projections.satisfaction import SatisfactionScoresProjection
 from projections.work_queue import WorkQueueProjection
 
-PROJECTIONS: tuple[type[CrmProjection], ...] = (WorkQueueProjection,)
+PROJECTIONS: tuple[type[CrmProjection], ...] = (
+    WorkQueueProjection,
+    SatisfactionScoresProjection,
+    MonthlyStatisticsProjection,
+    ComplaintStatisticsProjection,
+    QuoteRegisterProjection,
+)
 
 
 def by_name(name: str) -> type[CrmProjection]:

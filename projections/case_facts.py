@@ -2,8 +2,10 @@
 
 The work queue, the approval and regional-logistics queues and the overdue list
 (P1–P4) each keep their own copy of these facts (a read model rebuilds alone),
-but they share this fold and the `pending_action` rules of DOMAIN.md §4.7 P1.
-Only state lives here; anything that depends on "today" is computed by queries.
+but they share this fold (`fold_case_event`, and `fold_into_queue` for a queue
+that shows a row only while a rule holds) and the `pending_action` rules of
+DOMAIN.md §4.7 P1. Only state lives here; anything that depends on "today" is
+computed by queries.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import msgspec
 
 from domain.case import Case
 from domain.customer import Customer
+from projections.tables import R, Rows, Select, Table, Where
 
 TYPE_LABELS = {"Z1": "客户服务通知", "Z2": "交货异常"}
 
@@ -58,11 +61,13 @@ class CaseFacts(msgspec.Struct, frozen=True, kw_only=True):
     approval_requested_by: str = ""
     approval_requested_at: datetime | None = None
     escalated: bool = False  # since the latest approval (Z1) / at all (Z2)
-    escalated_at: datetime | None = None
+    escalated_at: datetime | None = None  # when the current wait for regional logistics began
     escalation_purpose: str = ""
-    complaint_form_no: str = ""
+    complaint_form_no: str = ""  # the latest form filed
     complaint_kind: str = ""
+    complaint_kinds: dict[str, str] = msgspec.field(default_factory=dict)  # form_no → kind
     complaint_form_sent: bool = False
+    sent_form_no: str = ""  # the form the latest escalation carried
     service_form_count: int = 0
     pending_quotes: int = 0
     confirmed_quotes: int = 0
@@ -190,7 +195,11 @@ Change = Callable[[CaseFacts, Any], dict[str, Any]]
 
 CHANGES: dict[str, Change] = {
     "FurnitureServiceFormRecorded": lambda f, e: {"service_form_count": f.service_form_count + 1},
-    "ComplaintFormFiled": lambda f, e: {"complaint_form_no": e.form_no, "complaint_kind": e.complaint_kind},
+    "ComplaintFormFiled": lambda f, e: {
+        "complaint_form_no": e.form_no,
+        "complaint_kind": e.complaint_kind,
+        "complaint_kinds": {**f.complaint_kinds, e.form_no: e.complaint_kind},
+    },
     "SupervisorApprovalRequested": lambda f, e: {
         "pending_approval": True,
         "approval_purpose": e.purpose,
@@ -201,10 +210,11 @@ CHANGES: dict[str, Change] = {
     "SupervisorRejected": lambda f, e: {"pending_approval": False},
     "EscalatedToRegionalLogistics": lambda f, e: {
         "escalated": True,
-        "escalated_at": e.occurred_at,
+        # A reminder (re-escalation) does not restart the wait: the queue keeps its place.
+        "escalated_at": f.escalated_at if f.escalated else e.occurred_at,
         "escalation_purpose": e.purpose,
         "complaint_form_sent": f.complaint_form_sent or e.complaint_form_no is not None,
-        "complaint_form_no": e.complaint_form_no or f.complaint_form_no,
+        "sent_form_no": e.complaint_form_no or f.sent_form_no,
     },
     "ServiceSalesOrderCreated": lambda f, e: {"pending_quotes": f.pending_quotes + 1},
     "QuoteConfirmedByCustomer": lambda f, e: {
@@ -217,6 +227,66 @@ CHANGES: dict[str, Change] = {
     "OnSiteServicePerformed": lambda f, e: {"on_site_done": True},
     "CustomerAcceptanceConfirmed": lambda f, e: {"accepted": True},
 }
+
+
+class CustomerName(msgspec.Struct, frozen=True):
+    """A ship-to customer's current name, kept so a new notification can show it."""
+
+    customer_no: str
+    name: str
+
+
+def fold_case_event(
+    table: Table[CaseFacts], names: Table[CustomerName] | None, event: Any, rows: Rows
+) -> list[CaseFacts]:
+    """Keep `table` (one CaseFacts row per notification) up to date; shared by P1–P4.
+
+    Returns the facts it wrote, so a queue can re-derive its visible rows from them.
+    Without a `names` table, customer names are not followed (and stay empty).
+    """
+    change = customer_name_change(event)
+    if change is not None:
+        return _rename_customer(table, names, *change, rows) if names is not None else []
+    if type(event).__name__ == "ServiceNotificationCreated":
+        known = rows.get(names, event.ship_to) if names is not None else None
+        written = created(event, known.name if known else "")
+    else:
+        facts = rows.get(table, event.originator_id.removeprefix("notification-"))
+        if facts is None:
+            return []
+        written = evolve(facts, event)
+    rows.put(table, written)
+    return [written]
+
+
+def fold_into_queue(
+    facts_table: Table[CaseFacts],
+    names: Table[CustomerName] | None,
+    queue: Table[R],
+    row_for: Callable[[CaseFacts], R | None],
+    event: Any,
+    rows: Rows,
+) -> None:
+    """Fold the event into the facts, then show or hide each touched notification's queue row."""
+    for facts in fold_case_event(facts_table, names, event, rows):
+        row = row_for(facts)
+        if row is None:
+            rows.delete(queue, facts.case_no)
+        else:
+            rows.put(queue, row)
+
+
+def _rename_customer(
+    table: Table[CaseFacts], names: Table[CustomerName], customer_no: str, name: str, rows: Rows
+) -> list[CaseFacts]:
+    rows.put(names, CustomerName(customer_no, name))
+    renamed = [
+        msgspec.structs.replace(known, customer_name=name)
+        for known in rows.select(Select(table, (Where("customer_no", "=", customer_no),)))
+    ]
+    for facts in renamed:
+        rows.put(table, facts)
+    return renamed
 
 
 def customer_name_change(event: Any) -> tuple[str, str] | None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from projections.approval_queue import ApprovalQueueProjection
 from projections.base import CrmProjection
 from projections.complaint_statistics import ComplaintStatisticsProjection
+from projections.logistics_queue import RegionalLogisticsQueueProjection
 from projections.monthly_statistics import MonthlyStatisticsProjection
+from projections.overdue import OverdueProjection
 from projections.quote_register import QuoteRegisterProjection
 from projections.satisfaction import SatisfactionScoresProjection
 from projections.work_queue import WorkQueueProjection
 
 PROJECTIONS: tuple[type[CrmProjection], ...] = (
     WorkQueueProjection,
+    ApprovalQueueProjection,
+    RegionalLogisticsQueueProjection,
+    OverdueProjection,
     SatisfactionScoresProjection,
     MonthlyStatisticsProjection,
     ComplaintStatisticsProjection,

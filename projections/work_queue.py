@@ -6,7 +6,7 @@ by the query from `as_of`, never stored.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import msgspec
@@ -16,17 +16,10 @@ from projections.case_facts import (
     CASE_EVENTS,
     CUSTOMER_NAME_EVENTS,
     CaseFacts,
-    created,
-    customer_name_change,
-    evolve,
+    CustomerName,
+    fold_case_event,
 )
 from projections.tables import Order, Page, PageRequest, ReadRows, Rows, Select, Table, Where, page
-
-
-class CustomerName(msgspec.Struct, frozen=True):
-    customer_no: str
-    name: str
-
 
 WORK_QUEUE = Table(
     "rm_work_queue",
@@ -40,24 +33,6 @@ WORK_QUEUE = Table(
     ),
 )
 WORK_QUEUE_CUSTOMERS = Table("rm_work_queue_customers", CustomerName, key=("customer_no",))
-
-
-def fold_case_event(table: Table[CaseFacts], names: Table[CustomerName], event: Any, rows: Rows) -> None:
-    """Keep `table` (one CaseFacts row per notification) up to date; shared by P1–P4."""
-    change = customer_name_change(event)
-    if change is not None:
-        customer_no, name = change
-        rows.put(names, CustomerName(customer_no, name))
-        for known_case in rows.select(Select(table, (Where("customer_no", "=", customer_no),))):
-            rows.put(table, msgspec.structs.replace(known_case, customer_name=name))
-        return
-    if type(event).__name__ == "ServiceNotificationCreated":
-        known = rows.get(names, event.ship_to)
-        rows.put(table, created(event, known.name if known else ""))
-        return
-    facts = rows.get(table, event.originator_id.removeprefix("notification-"))
-    if facts is not None:
-        rows.put(table, evolve(facts, event))
 
 
 class WorkQueueProjection(CrmProjection):
@@ -120,7 +95,7 @@ class WorkQueueItem(msgspec.Struct, frozen=True, kw_only=True):
     pending_action: str
     is_overdue: bool
     days_open: int
-    last_event_at: Any
+    last_event_at: datetime
     version: int
 
 

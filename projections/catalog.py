@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from projections.approval_queue import ApprovalQueueProjection
 from projections.base import CrmProjection
+from projections.big_customers import BigCustomersProjection
 from projections.complaint_statistics import ComplaintStatisticsProjection
+from projections.contact_queue import ContactQueueProjection
+from projections.customer_profile import CustomerProfileProjection
+from projections.dormant_customers import DormantCustomersProjection
 from projections.logistics_queue import RegionalLogisticsQueueProjection
 from projections.monthly_statistics import MonthlyStatisticsProjection
 from projections.overdue import OverdueProjection
@@ -21,6 +25,10 @@ PROJECTIONS: tuple[type[CrmProjection], ...] = (
     MonthlyStatisticsProjection,
     ComplaintStatisticsProjection,
     QuoteRegisterProjection,
+    CustomerProfileProjection,
+    ContactQueueProjection,
+    DormantCustomersProjection,
+    BigCustomersProjection,
 )
 
 

@@ -21,6 +21,9 @@ from infra.settings import PostgresTarget, Settings
 from projections.base import CrmProjection, ReadModelView
 
 DEFAULT_READ_SCHEMA = "read_models"
+VIEW_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}
+"""A runner folds one event at a time and a view answers short queries: a dozen read models in one
+process must not hold a dozen full pools (PostgreSQL's default limit is 100 connections)."""
 
 
 class NoReadModels(RuntimeError):
@@ -43,6 +46,7 @@ def projection_env(settings: Settings, projections: tuple[type[CrmProjection], .
     if settings.storage == "postgres":
         schema = read_schema(settings.postgres)
         env |= {f"{p.name.upper()}_POSTGRES_SCHEMA": schema for p in projections}
+        env |= VIEW_POOL
     return env
 
 

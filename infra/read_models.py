@@ -72,6 +72,32 @@ def build_view(settings: Settings, projection: type[CrmProjection]) -> ReadModel
     return view
 
 
+def build_views(
+    settings: Settings, projections: tuple[type[CrmProjection], ...]
+) -> dict[type[CrmProjection], ReadModelView]:
+    """Every view of one process over ONE datastore (one connection pool): the query side.
+
+    Same tables and checkpoint tables as the runners' views (`<name>_tracking`), built
+    directly rather than through a factory per view, which would open a pool per view.
+    """
+    env = projection_env(settings, projections)
+    if settings.storage == "postgres":
+        env["POSTGRES_SCHEMA"] = read_schema(settings.postgres)
+    datastore = InfrastructureFactory.construct(Environment("", env)).datastore  # type: ignore[attr-defined]
+    views: dict[type[CrmProjection], ReadModelView] = {}
+    with creating_read_tables(settings):
+        for projection in projections:
+            cls = view_class(projection, base_view_class(settings))
+            extra = (
+                {"tracking_table_name": f"{projection.name}_tracking"}
+                if settings.storage == "postgres"
+                else {}
+            )
+            views[projection] = cls(datastore=datastore, **extra)  # type: ignore[call-arg]
+            views[projection].create_table()
+    return views
+
+
 def close_view(view: ReadModelView) -> None:
     view.datastore.close()  # type: ignore[attr-defined]
 
@@ -94,7 +120,7 @@ class ReadModels:
         self, settings: Settings, app: CrmApplication, projections: tuple[type[CrmProjection], ...]
     ) -> None:
         self._app = app
-        self._views = {p: build_view(settings, p) for p in projections}
+        self._views = build_views(settings, projections)
 
     def view(self, projection: type[CrmProjection]) -> ReadModelView:
         return self._views[projection]
@@ -124,5 +150,5 @@ class ReadModels:
             pause = min(pause * 2, 0.1)
 
     def close(self) -> None:
-        for view in self._views.values():
+        for view in list(self._views.values())[:1]:  # they share one datastore
             close_view(view)

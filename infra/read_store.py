@@ -27,6 +27,7 @@ class CursorRows:
     def __init__(self, cursor: Any, dialect: Dialect) -> None:
         self._cursor = cursor
         self._dialect = dialect
+        self.position = 0
 
     def get(self, table: Table[R], *key: Any) -> R | None:
         where = " AND ".join(f'"{k}" = {self._dialect.placeholder}' for k in table.key)
@@ -82,7 +83,8 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
             # timeout), whereas a read-then-write transaction fails when a writer got in between.
             self._insert_tracking(cursor, items[-1][1])
             rows = CursorRows(cursor, self.dialect)
-            for event, _ in items:
+            for event, tracking in items:
+                rows.position = tracking.notification_id
                 apply(event, rows)
 
     def select(self, query: Select[R]) -> list[R]:
@@ -112,7 +114,8 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
         with self.datastore.transaction(commit=True) as cursor:
             self._insert_tracking(cursor, items[-1][1])
             rows = CursorRows(cursor, self.dialect)
-            for event, _ in items:
+            for event, tracking in items:
+                rows.position = tracking.notification_id
                 apply(event, rows)
 
     def select(self, query: Select[R]) -> list[R]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from projections.approval_queue import ApprovalQueueProjection
+from projections.audit_trail import AuditTrailProjection
 from projections.base import CrmProjection
 from projections.big_customers import BigCustomersProjection
 from projections.complaint_statistics import ComplaintStatisticsProjection
@@ -29,6 +30,7 @@ PROJECTIONS: tuple[type[CrmProjection], ...] = (
     ContactQueueProjection,
     DormantCustomersProjection,
     BigCustomersProjection,
+    AuditTrailProjection,
 )
 
 

@@ -73,6 +73,11 @@ class Select(Generic[R]):
 class Rows(Protocol):
     """Reads and writes inside the transaction that folds one event (or one batch)."""
 
+    position: int
+    """The log position (notification id) of the event being folded. Positions have gaps on
+    PostgreSQL (a rolled-back append consumes ids), so a read model that shows positions takes them
+    from here rather than counting events."""
+
     def get(self, table: Table[R], *key: Any) -> R | None: ...
 
     def put(self, table: Table[R], row: R) -> None: ...

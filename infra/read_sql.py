@@ -7,6 +7,7 @@ pagination as an OR-chain over the order columns.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 from collections.abc import Callable, Sequence
@@ -31,8 +32,12 @@ KINDS: dict[type, str] = {
 }
 
 
+@functools.cache
 def column_kinds(table: Table[Any]) -> dict[str, str]:
-    """Each column's storage kind, from the row struct's annotations (Optional[X] is X)."""
+    """Each column's storage kind, from the row struct's annotations (Optional[X] is X).
+
+    Cached: resolving annotations costs more than the SQL round trip it serves.
+    """
     hints = get_type_hints(table.row)
     return {name: _kind(hints[name]) for name in table.columns}
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -23,9 +24,11 @@ from tests.workload import random_workload
 PROJECT = [sys.executable, "-c", "from infra.cli import main; raise SystemExit(main())", "project"]
 
 
-def start_project(url: str) -> subprocess.Popen[bytes]:
+def start_project(url: str, log: Path) -> subprocess.Popen[bytes]:
+    """`crm project` as its own process; its log goes to a file (a full pipe would stall it)."""
     env = {**os.environ, "CRM_DATABASE_URL": url, "CRM_LOG_LEVEL": "warning"}
-    return subprocess.Popen(PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("ab") as sink:
+        return subprocess.Popen(PROJECT, env=env, stdout=sink, stderr=subprocess.STDOUT)
 
 
 def lowest_position(models: ReadModels) -> int:
@@ -35,21 +38,22 @@ def lowest_position(models: ReadModels) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("storage", ["postgres"], indirect=True)
 def test_a_killed_projection_process_resumes_without_losing_or_repeating_events(
-    settings: Settings, bus: CommandBus, app: CrmApplication, clock: FixedClock
+    settings: Settings, bus: CommandBus, app: CrmApplication, clock: FixedClock, tmp_path: Path
 ) -> None:
+    log = tmp_path / "project.log"
     random_workload(bus, clock, commands=2500, seed=4242)
     last = app.recorder.max_notification_id()
     models = ReadModels(settings, app, PROJECTIONS)
-    first = start_project(settings.database_url)
+    first = start_project(settings.database_url, log)
     deadline = time.monotonic() + 120
     while lowest_position(models) < last // 4:
-        assert first.poll() is None, first.stderr.read() if first.stderr else b""
+        assert first.poll() is None, log.read_text()
         assert time.monotonic() < deadline, "the runner made no progress"
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait()
     assert lowest_position(models) < last, "killed too late to be mid-stream"
-    second = start_project(settings.database_url)
+    second = start_project(settings.database_url, log)
     try:
         for projection in PROJECTIONS:
             models.wait_for(projection, last, timeout=300)

@@ -31,7 +31,8 @@ def test_rebuilding_every_read_model_reproduces_the_live_rows(
     finally:
         runners.stop()
     live = dump_all(models, PROJECTIONS)
-    assert all(live.values()), "every read model should hold rows after the workload"
+    filled = {p.name for p in PROJECTIONS if any(live[table.name] for table in p.tables)}
+    assert filled == {p.name for p in PROJECTIONS}, "every read model should hold rows after the workload"
     for projection in PROJECTIONS:
         rebuild(settings, projection)
     assert dump_all(models, PROJECTIONS) == live

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -28,7 +29,12 @@ def start_project(url: str, log: Path) -> subprocess.Popen[bytes]:
     """`crm project` as its own process; its log goes to a file (a full pipe would stall it)."""
     env = {**os.environ, "CRM_DATABASE_URL": url, "CRM_LOG_LEVEL": "warning"}
     with log.open("ab") as sink:
-        return subprocess.Popen(PROJECT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        return subprocess.Popen(PROJECT, env=env, stdout=sink, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+
+
+def die_with_parent() -> None:
+    """Linux: the child gets SIGKILL if the test process dies, so no runner outlives the test run."""
+    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def lowest_position(models: ReadModels) -> int:
@@ -45,21 +51,24 @@ def test_a_killed_projection_process_resumes_without_losing_or_repeating_events(
     last = app.recorder.max_notification_id()
     models = ReadModels(settings, app, PROJECTIONS)
     first = start_project(settings.database_url, log)
-    deadline = time.monotonic() + 120
-    while lowest_position(models) < last // 4:
-        assert first.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "the runner made no progress"
-        time.sleep(0.02)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    assert lowest_position(models) < last, "killed too late to be mid-stream"
-    second = start_project(settings.database_url, log)
+    second: subprocess.Popen[bytes] | None = None
     try:
+        deadline = time.monotonic() + 120
+        while lowest_position(models) < last // 4:
+            assert first.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the runner made no progress"
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert lowest_position(models) < last, "killed too late to be mid-stream"
+        second = start_project(settings.database_url, log)
         for projection in PROJECTIONS:
             models.wait_for(projection, last, timeout=300)
     finally:
-        second.terminate()
-        second.wait(30)
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(30)
     resumed = dump_all(models, PROJECTIONS)
     for projection in PROJECTIONS:
         rebuild(settings, projection)

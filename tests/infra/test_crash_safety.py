@@ -29,7 +29,9 @@ def start_project(url: str, log: Path) -> subprocess.Popen[bytes]:
     """`crm project` as its own process; its log goes to a file (a full pipe would stall it)."""
     env = {**os.environ, "CRM_DATABASE_URL": url, "CRM_LOG_LEVEL": "warning"}
     with log.open("ab") as sink:
-        return subprocess.Popen(PROJECT, env=env, stdout=sink, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+        return subprocess.Popen(
+            PROJECT, env=env, stdout=sink, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+        )
 
 
 def die_with_parent() -> None:

@@ -12,6 +12,8 @@ from application.app import Clock, CrmApplication
 from application.bus import CommandBus
 from application.handlers import HANDLERS
 from infra.event_store import build_application
+from infra.metrics import read_side_metrics
+from infra.read_models import ReadModels
 from infra.runners import Runners
 from infra.settings import Settings
 from projections.catalog import PROJECTIONS
@@ -53,10 +55,20 @@ def http_app(container: Container) -> Litestar:
     started and stopped with the server; on PostgreSQL `crm project` runs them.
     """
     runners = embedded_runners(container.settings)
+    read_models = (
+        ReadModels(container.settings, container.app, PROJECTIONS)
+        if container.settings.storage != "memory"
+        else None
+    )
     return create_app(
         store_probe=container.app.recorder.max_notification_id,
+        metrics_source=lambda: read_side_metrics(container.app, read_models, PROJECTIONS, runners),
         on_startup=[runners.start] if runners else [],
-        on_shutdown=[*([runners.stop] if runners else []), container.close],
+        on_shutdown=[
+            *([runners.stop] if runners else []),
+            *([read_models.close] if read_models else []),
+            container.close,
+        ],
     )
 
 

@@ -1,0 +1,62 @@
+"""Metrics of the read side: log position, each read model's position and lag, runner health."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from application.app import CrmApplication
+from infra.read_models import ReadModels
+from infra.runners import Runners
+from projections.base import CrmProjection
+
+RUNNER_STATES = ("starting", "waiting_for_lock", "running", "failed", "stopped")
+
+
+def read_side_metrics(
+    app: CrmApplication,
+    read_models: ReadModels | None,
+    projections: Iterable[type[CrmProjection]],
+    runners: Runners | None,
+) -> str:
+    """Prometheus text: positions and lag from the views; failures and state from this process's runners."""
+    last = app.recorder.max_notification_id() or 0
+    lines = _family("crm_log_position", "gauge", "Last position (notification id) of the event log.")
+    lines.append(f"crm_log_position {last}")
+    if read_models is not None:
+        lines += _positions(read_models, tuple(projections), last)
+    if runners is not None:
+        lines += _runners(runners)
+    return "\n".join(lines) + "\n"
+
+
+def _positions(read_models: ReadModels, projections: tuple[type[CrmProjection], ...], last: int) -> list[str]:
+    lines = _family("crm_projection_position", "gauge", "Last log position a read model has applied.")
+    lag = _family(
+        "crm_projection_lag_events",
+        "gauge",
+        "Log positions a read model trails by (0 when nothing it reads is left).",
+    )
+    for projection in projections:
+        position = read_models.position(projection)
+        behind = 0 if read_models.caught_up(projection, last) else last - position
+        lines.append(f'crm_projection_position{{projection="{projection.name}"}} {position}')
+        lag.append(f'crm_projection_lag_events{{projection="{projection.name}"}} {behind}')
+    return lines + lag
+
+
+def _runners(runners: Runners) -> list[str]:
+    failures = _family(
+        "crm_projection_failures_total", "counter", "Runner failures (each followed by a restart)."
+    )
+    state = _family("crm_projection_runner_state", "gauge", "1 for the state a runner is in.")
+    for status in runners.statuses():
+        failures.append(f'crm_projection_failures_total{{projection="{status.name}"}} {status.failures}')
+        state += [
+            f'crm_projection_runner_state{{projection="{status.name}",state="{s}"}} {int(status.state == s)}'
+            for s in RUNNER_STATES
+        ]
+    return failures + state
+
+
+def _family(name: str, kind: str, help_text: str) -> list[str]:
+    return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]

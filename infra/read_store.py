@@ -50,6 +50,26 @@ class CursorRows:
         return [self._dialect.decode(query.table, dict(r)) for r in self._cursor.fetchall()]
 
 
+def fold_in_one_transaction(view: Any, items: Sequence[tuple[Event, Tracking]], apply: Apply) -> None:
+    """Fold `items` into the view's rows and record the last one's checkpoint, in one transaction."""
+    if not items:
+        return
+    with view.datastore.transaction(commit=True) as cursor:
+        # Checkpoint first: on SQLite a write takes the write lock at once (waiting on the busy
+        # timeout), whereas a read-then-write transaction fails when a writer got in between.
+        view._insert_tracking(cursor, items[-1][1])
+        rows = CursorRows(cursor, view.dialect)
+        for event, tracking in items:
+            rows.position = tracking.notification_id
+            apply(event, rows)
+
+
+def select_committed(view: Any, query: Select[R]) -> list[R]:
+    with view.datastore.transaction(commit=False) as cursor:
+        rows: list[R] = CursorRows(cursor, view.dialect).select(query)
+        return rows
+
+
 class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
     """A read model in the embedded SQLite file, with its own tracking table `<view>_tracking`."""
 
@@ -76,20 +96,10 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
         return [tracking] + [s for table in self.tables for s in self.dialect.ddl(table)]
 
     def process(self, items: Sequence[tuple[Event, Tracking]], apply: Apply) -> None:
-        if not items:
-            return
-        with self.datastore.transaction(commit=True) as cursor:
-            # Checkpoint first: a write takes SQLite's write lock at once (waiting on the busy
-            # timeout), whereas a read-then-write transaction fails when a writer got in between.
-            self._insert_tracking(cursor, items[-1][1])
-            rows = CursorRows(cursor, self.dialect)
-            for event, tracking in items:
-                rows.position = tracking.notification_id
-                apply(event, rows)
+        fold_in_one_transaction(self, items, apply)
 
     def select(self, query: Select[R]) -> list[R]:
-        with self.datastore.transaction(commit=False) as cursor:
-            return CursorRows(cursor, self.dialect).select(query)
+        return select_committed(self, query)
 
     def drop(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -109,18 +119,10 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             self.sql_create_statements.extend(sql(s) for s in self.dialect.ddl(table))
 
     def process(self, items: Sequence[tuple[Event, Tracking]], apply: Apply) -> None:
-        if not items:
-            return
-        with self.datastore.transaction(commit=True) as cursor:
-            self._insert_tracking(cursor, items[-1][1])
-            rows = CursorRows(cursor, self.dialect)
-            for event, tracking in items:
-                rows.position = tracking.notification_id
-                apply(event, rows)
+        fold_in_one_transaction(self, items, apply)
 
     def select(self, query: Select[R]) -> list[R]:
-        with self.datastore.transaction(commit=False) as cursor:
-            return CursorRows(cursor, self.dialect).select(query)
+        return select_committed(self, query)
 
     def drop(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:

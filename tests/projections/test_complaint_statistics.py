@@ -26,36 +26,17 @@ from projections.complaint_statistics import (
     fold,
     statistics_row,
 )
-from projections.tables import Table
 from tests.application import flows
 from tests.clock import FixedClock
+from tests.projections.queue_support import MemoryRows
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
 APRIL = datetime(2001, 4, 2, 1, tzinfo=UTC)
 
 
-class DictRows:
-    """Rows kept in dicts: the fold reads and writes by key only, so it needs no database."""
-
-    def __init__(self) -> None:
-        self.tables: dict[str, dict[tuple[Any, ...], Any]] = {}
-
-    def get(self, table: Table[Any], *key: Any) -> Any:
-        return self.tables.get(table.name, {}).get(key)
-
-    def put(self, table: Table[Any], row: Any) -> None:
-        self.tables.setdefault(table.name, {})[table.key_of(row)] = row
-
-    def delete(self, table: Table[Any], *key: Any) -> None:
-        self.tables.get(table.name, {}).pop(key, None)
-
-    def select(self, query: Any) -> list[Any]:
-        raise AssertionError("the fold reads by key only")
-
-
-def folded(app: CrmApplication) -> DictRows:
-    rows = DictRows()
+def folded(app: CrmApplication) -> MemoryRows:
+    rows = MemoryRows()
     for n in app.recorder.select_notifications(
         start=1, limit=10_000, topics=ComplaintStatisticsProjection.topics
     ):
@@ -63,7 +44,7 @@ def folded(app: CrmApplication) -> DictRows:
     return rows
 
 
-def cell(rows: DictRows, month: str = "2001-03", office: str = "4002") -> ComplaintCell:
+def cell(rows: MemoryRows, month: str = "2001-03", office: str = "4002") -> ComplaintCell:
     return rows.get(COMPLAINT_CELLS, month, office) or ComplaintCell(month=month, sales_office=office)
 
 

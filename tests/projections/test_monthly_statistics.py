@@ -32,36 +32,17 @@ from projections.monthly_statistics import (
     report,
     seconds_between,
 )
-from projections.tables import Table
 from tests.application import flows
 from tests.clock import FixedClock
+from tests.projections.queue_support import MemoryRows
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
 CUSTOMER = flows.CUSTOMER_NO
 
 
-class DictRows:
-    """Rows kept in dicts: the fold reads and writes by key only, so it needs no database."""
-
-    def __init__(self) -> None:
-        self.tables: dict[str, dict[tuple[Any, ...], Any]] = {}
-
-    def get(self, table: Table[Any], *key: Any) -> Any:
-        return self.tables.get(table.name, {}).get(key)
-
-    def put(self, table: Table[Any], row: Any) -> None:
-        self.tables.setdefault(table.name, {})[table.key_of(row)] = row
-
-    def delete(self, table: Table[Any], *key: Any) -> None:
-        self.tables.get(table.name, {}).pop(key, None)
-
-    def select(self, query: Any) -> list[Any]:
-        raise AssertionError("the fold reads by key only")
-
-
-def folded(app: CrmApplication) -> DictRows:
-    rows = DictRows()
+def folded(app: CrmApplication) -> MemoryRows:
+    rows = MemoryRows()
     for n in app.recorder.select_notifications(
         start=1, limit=10_000, topics=MonthlyStatisticsProjection.topics
     ):
@@ -69,7 +50,7 @@ def folded(app: CrmApplication) -> DictRows:
     return rows
 
 
-def month(rows: DictRows, name: str, customer_no: str = CUSTOMER) -> MonthlyCustomerCell:
+def month(rows: MemoryRows, name: str, customer_no: str = CUSTOMER) -> MonthlyCustomerCell:
     found = rows.get(MONTHLY_CELLS, customer_no, name)
     return found or MonthlyCustomerCell(customer_no=customer_no, month=name)
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from eventsourcing.persistence import Tracking
@@ -27,37 +26,19 @@ from projections.quote_register import (
     fold,
     quote_register,
 )
-from projections.tables import PageRequest, Table
+from projections.tables import PageRequest
 from tests.application import flows
 from tests.clock import FixedClock
+from tests.projections.queue_support import MemoryRows
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
 LINE = c.OrderLineInput(description="更换抽屉锁", material="100056", qty=2, unit_price=Decimal("40.25"))
 
 
-class DictRows:
-    """Rows kept in dicts: the fold reads and writes by key only, so it needs no database."""
-
-    def __init__(self) -> None:
-        self.tables: dict[str, dict[tuple[Any, ...], Any]] = {}
-
-    def get(self, table: Table[Any], *key: Any) -> Any:
-        return self.tables.get(table.name, {}).get(key)
-
-    def put(self, table: Table[Any], row: Any) -> None:
-        self.tables.setdefault(table.name, {})[table.key_of(row)] = row
-
-    def delete(self, table: Table[Any], *key: Any) -> None:
-        self.tables.get(table.name, {}).pop(key, None)
-
-    def select(self, query: Any) -> list[Any]:
-        raise AssertionError("the fold reads by key only")
-
-
 def register(app: CrmApplication) -> dict[str, QuoteRegisterRow]:
     """Every order as the fold leaves it, by order number."""
-    rows = DictRows()
+    rows = MemoryRows()
     for n in app.recorder.select_notifications(start=1, limit=10_000, topics=QuoteRegisterProjection.topics):
         fold(app.mapper.to_domain_event(n), rows)
     return {key[0]: row for key, row in rows.tables.get(QUOTE_REGISTER.name, {}).items()}

@@ -32,9 +32,9 @@ from projections.satisfaction import (
     scores_row,
     survey_counts,
 )
-from projections.tables import Table
 from tests.application import flows
 from tests.clock import FixedClock
+from tests.projections.queue_support import MemoryRows
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
@@ -42,27 +42,8 @@ MARCH = datetime(2001, 3, 6, 1, 0, tzinfo=UTC)
 APRIL = datetime(2001, 4, 10, 1, 0, tzinfo=UTC)
 
 
-class DictRows:
-    """Rows kept in dicts: the fold reads and writes by key only, so it needs no database."""
-
-    def __init__(self) -> None:
-        self.tables: dict[str, dict[tuple[Any, ...], Any]] = {}
-
-    def get(self, table: Table[Any], *key: Any) -> Any:
-        return self.tables.get(table.name, {}).get(key)
-
-    def put(self, table: Table[Any], row: Any) -> None:
-        self.tables.setdefault(table.name, {})[table.key_of(row)] = row
-
-    def delete(self, table: Table[Any], *key: Any) -> None:
-        self.tables.get(table.name, {}).pop(key, None)
-
-    def select(self, query: Any) -> list[Any]:
-        raise AssertionError("the fold reads by key only")
-
-
-def folded(app: CrmApplication) -> DictRows:
-    rows = DictRows()
+def folded(app: CrmApplication) -> MemoryRows:
+    rows = MemoryRows()
     for n in app.recorder.select_notifications(
         start=1, limit=10_000, topics=SatisfactionScoresProjection.topics
     ):
@@ -70,7 +51,7 @@ def folded(app: CrmApplication) -> DictRows:
     return rows
 
 
-def cell(rows: DictRows, period: str, dimension: str, value: str) -> SatisfactionCell:
+def cell(rows: MemoryRows, period: str, dimension: str, value: str) -> SatisfactionCell:
     found = rows.get(SATISFACTION_CELLS, period, dimension, value)
     return found or SatisfactionCell(period=period, dimension=dimension, group_value=value)
 
@@ -145,13 +126,13 @@ def test_a_group_without_closures_has_no_evaluation_rate_and_is_not_below_target
 
 def test_an_unknown_group_by_is_a_validation_error() -> None:
     with pytest.raises(ValidationFailed):
-        satisfaction(DictRows(), "2001-03", "plant")
+        satisfaction(MemoryRows(), "2001-03", "plant")
 
 
 @pytest.mark.parametrize("period", ["2001-3", "2001-13", "2001-Q5", "2001Q1"])
 def test_a_malformed_period_is_a_validation_error(period: str) -> None:
     with pytest.raises(ValidationFailed):
-        satisfaction(DictRows(), period, "type")
+        satisfaction(MemoryRows(), period, "type")
 
 
 # The fold of real events ------------------------------------------------------------------------

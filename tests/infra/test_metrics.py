@@ -22,7 +22,9 @@ def metric(text: str, name: str, **labels: str) -> float:
 
 
 @pytest.mark.parametrize("storage", ["sqlite"], indirect=True)
-def test_metrics_show_each_read_model_catching_up_with_the_log(container: Container, app: CrmApplication) -> None:
+def test_metrics_show_each_read_model_catching_up_with_the_log(
+    container: Container, app: CrmApplication
+) -> None:
     flows.register_customer(container.bus)
     flows.v1(container.bus)
     last = app.recorder.max_notification_id()

@@ -9,20 +9,13 @@ fact happens on the business day the test names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from eventsourcing.persistence import Tracking
-
 from application import customer_commands as cc
 from application.app import CrmApplication
 from application.bus import CommandBus
-from infra.read_models import build_view, close_view
-from infra.settings import Settings
-from projections.base import CrmProjection, ReadModelView
 from projections.contact_queue import ContactQueueItem, queue_entries, queue_item
 from projections.customer_facts import (
     CUSTOMER_EVENTS,
@@ -131,20 +124,3 @@ def queue(app: CrmApplication, as_of: date, reason: str | None = None) -> list[C
 def seen(items: list[ContactQueueItem]) -> list[tuple[str, str | None, date, str, int]]:
     """What a queue row says about its visit: reason, window, due date, status, days overdue."""
     return [(i.due_reason, i.window, i.due_date, i.status, i.days_overdue) for i in items]
-
-
-@contextmanager
-def fed_view(
-    settings: Settings, app: CrmApplication, projection: type[CrmProjection]
-) -> Iterator[ReadModelView]:
-    """A freshly built view holding the events of the application's log that `projection` handles."""
-    view = build_view(settings, projection)
-    try:
-        items = [
-            (app.mapper.to_domain_event(n), Tracking("crm", n.id))
-            for n in app.recorder.select_notifications(start=1, limit=10_000, topics=projection.topics)
-        ]
-        view.process(items, projection(view).apply)
-        yield view
-    finally:
-        close_view(view)

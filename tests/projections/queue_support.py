@@ -134,22 +134,29 @@ def apply_all(
     return rows
 
 
-def feed(view: ReadModelView, app: CrmApplication, projection: type[CrmProjection]) -> None:
-    """Fold the application's whole log (the events `projection` handles) into `view`."""
+def feed(
+    view: ReadModelView, app: CrmApplication, projection: type[CrmProjection], *, per_event: bool = False
+) -> None:
+    """Fold the application's whole log (the events `projection` handles) into `view`.
+
+    In one transaction (as a rebuild does), or with `per_event` one per event (as a runner does).
+    """
     # The recorder, not `notification_log`: the log pages in sections of ten.
     notifications = app.recorder.select_notifications(start=1, limit=10_000, topics=projection.topics)
     items = [(app.mapper.to_domain_event(n), Tracking("crm", n.id)) for n in notifications]
-    view.process(items, projection(view).apply)
+    folder = projection(view)
+    for batch in ([item] for item in items) if per_event else [items]:
+        folder.view.process(batch, folder.apply)
 
 
 @contextmanager
 def fed_view(
-    settings: Settings, app: CrmApplication, projection: type[CrmProjection]
+    settings: Settings, app: CrmApplication, projection: type[CrmProjection], *, per_event: bool = False
 ) -> Iterator[ReadModelView]:
     """A freshly built view holding the application's log so far; closed afterwards."""
     view = build_view(settings, projection)
     try:
-        feed(view, app, projection)
+        feed(view, app, projection, per_event=per_event)
         yield view
     finally:
         close_view(view)

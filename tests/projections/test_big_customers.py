@@ -20,7 +20,8 @@ from projections.big_customers import (
 )
 from projections.tables import PageRequest
 from tests.clock import FixedClock
-from tests.projections.customer_support import Desk, fed_view, fold_facts, logged
+from tests.projections.customer_support import Desk, fold_facts, logged
+from tests.projections.queue_support import fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from application import case_commands as c
 from application.app import CrmApplication
 from application.bus import CommandBus
-from infra.read_models import build_view, close_view
 from infra.settings import Settings
 from projections.base import ReadModelView
 from projections.complaint_statistics import (
@@ -28,7 +25,7 @@ from projections.complaint_statistics import (
 )
 from tests.application import flows
 from tests.clock import FixedClock
-from tests.projections.queue_support import MemoryRows
+from tests.projections.queue_support import MemoryRows, fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
@@ -132,17 +129,9 @@ def test_resolution_time_runs_from_creation_to_closing(
 # The report on SQLite and PostgreSQL ------------------------------------------------------------
 
 
-@contextmanager
-def projected(settings: Settings, app: CrmApplication) -> Iterator[ReadModelView]:
+def projected(settings: Settings, app: CrmApplication) -> AbstractContextManager[ReadModelView]:
     """The P11 view fed every event it handles, one transaction per event as the runner does."""
-    view = build_view(settings, ComplaintStatisticsProjection)
-    projection = ComplaintStatisticsProjection(view=view)
-    try:
-        for n in app.recorder.select_notifications(start=1, limit=10_000, topics=projection.topics):
-            view.process([(app.mapper.to_domain_event(n), Tracking("crm", n.id))], projection.apply)
-        yield view
-    finally:
-        close_view(view)
+    return fed_view(settings, app, ComplaintStatisticsProjection, per_event=True)
 
 
 @STORES

@@ -14,7 +14,8 @@ from projections.return_visits import Reason
 from projections.tables import BadCursor, PageRequest
 from tests.application import flows
 from tests.clock import FixedClock
-from tests.projections.customer_support import Desk, contacted, delivered, fed_view, queue
+from tests.projections.customer_support import Desk, contacted, delivered, queue
+from tests.projections.queue_support import fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)

@@ -21,7 +21,8 @@ from projections.customer_profile import (
 )
 from tests.application import flows
 from tests.clock import FixedClock
-from tests.projections.customer_support import CUSTOMER_NO, Desk, fed_view, fold_cases, fold_facts, logged
+from tests.projections.customer_support import CUSTOMER_NO, Desk, fold_cases, fold_facts, logged
+from tests.projections.queue_support import fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)

@@ -15,7 +15,8 @@ from projections.dormant_customers import DormantCustomersProjection, dormant_cu
 from projections.tables import PageRequest
 from tests.application import flows
 from tests.clock import FixedClock
-from tests.projections.customer_support import CUSTOMER_NO, Desk, fed_view, fold_facts, logged
+from tests.projections.customer_support import CUSTOMER_NO, Desk, fold_facts, logged
+from tests.projections.queue_support import fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from application import case_commands as c
 from application import customer_commands as cc
 from application.app import CrmApplication
 from application.bus import CommandBus
 from domain.errors import ValidationFailed
-from infra.read_models import build_view, close_view
 from infra.settings import Settings
 from projections.base import ReadModelView
 from projections.monthly_statistics import (
@@ -34,7 +31,7 @@ from projections.monthly_statistics import (
 )
 from tests.application import flows
 from tests.clock import FixedClock
-from tests.projections.queue_support import MemoryRows
+from tests.projections.queue_support import MemoryRows, fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
@@ -200,17 +197,9 @@ def test_the_sheet_follows_added_changed_and_removed_items(bus: CommandBus, app:
 # The report on SQLite and PostgreSQL ------------------------------------------------------------
 
 
-@contextmanager
-def projected(settings: Settings, app: CrmApplication) -> Iterator[ReadModelView]:
+def projected(settings: Settings, app: CrmApplication) -> AbstractContextManager[ReadModelView]:
     """The P10 view fed every event it handles, one transaction per event as the runner does."""
-    view = build_view(settings, MonthlyStatisticsProjection)
-    projection = MonthlyStatisticsProjection(view=view)
-    try:
-        for n in app.recorder.select_notifications(start=1, limit=10_000, topics=projection.topics):
-            view.process([(app.mapper.to_domain_event(n), Tracking("crm", n.id))], projection.apply)
-        yield view
-    finally:
-        close_view(view)
+    return fed_view(settings, app, MonthlyStatisticsProjection, per_event=True)
 
 
 @STORES

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from application import case_commands as c
 from application import customer_commands as cc
 from application.app import CrmApplication
 from application.bus import CommandBus
 from domain.errors import ValidationFailed
-from infra.read_models import build_view, close_view
 from infra.settings import Settings
 from projections.base import ReadModelView
 from projections.satisfaction import (
@@ -34,7 +31,7 @@ from projections.satisfaction import (
 )
 from tests.application import flows
 from tests.clock import FixedClock
-from tests.projections.queue_support import MemoryRows
+from tests.projections.queue_support import MemoryRows, fed_view
 
 MEMORY = pytest.mark.parametrize("storage", ["memory"], indirect=True)
 STORES = pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
@@ -242,17 +239,9 @@ def test_customer_surveys_are_kept_apart_per_tier_and_period(
 # Queries on SQLite and PostgreSQL --------------------------------------------------------------
 
 
-@contextmanager
-def projected(settings: Settings, app: CrmApplication) -> Iterator[ReadModelView]:
+def projected(settings: Settings, app: CrmApplication) -> AbstractContextManager[ReadModelView]:
     """The P5 view fed every event it handles, one transaction per event as the runner does."""
-    view = build_view(settings, SatisfactionScoresProjection)
-    projection = SatisfactionScoresProjection(view=view)
-    try:
-        for n in app.recorder.select_notifications(start=1, limit=10_000, topics=projection.topics):
-            view.process([(app.mapper.to_domain_event(n), Tracking("crm", n.id))], projection.apply)
-        yield view
-    finally:
-        close_view(view)
+    return fed_view(settings, app, SatisfactionScoresProjection, per_event=True)
 
 
 @STORES

@@ -14,11 +14,12 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 from application.accepted import Accepted
 from application.numbering import FIRST_CASE_NO, CaseNumbers
 from application.transcodings import DataclassAsDict, DateAsISO
+from domain.api_key import ApiKey
 from domain.base import CrmAggregate, CrmSnapshot
 from domain.case import Case
 from domain.case_entities import ENTITY_TYPES
 from domain.customer import Customer
-from domain.errors import CaseNotFound, CustomerNotFound, NotFound, VersionMismatch
+from domain.errors import ApiKeyNotFound, CaseNotFound, CustomerNotFound, NotFound, VersionMismatch
 
 TAgg = TypeVar("TAgg", bound=CrmAggregate)
 
@@ -27,6 +28,7 @@ Clock = Callable[[], datetime]
 _NOT_FOUND: dict[type[CrmAggregate], type[NotFound]] = {
     Case: CaseNotFound,
     Customer: CustomerNotFound,
+    ApiKey: ApiKeyNotFound,
 }
 
 

@@ -64,6 +64,10 @@ class FunctionalLocationNotFound(NotFound):
     code = "FUNCTIONAL_LOCATION_NOT_FOUND"
 
 
+class ApiKeyNotFound(NotFound):
+    code = "API_KEY_NOT_FOUND"
+
+
 class ItemNotFound(NotFound):
     code = "ITEM_NOT_FOUND"
 

@@ -8,10 +8,13 @@ from types import TracebackType
 from litestar import Litestar
 
 from api.app import create_app
+from api.ports import Services
 from application.app import Clock, CrmApplication
+from application.authentication import Authenticator
 from application.bus import CommandBus
 from application.handlers import HANDLERS
-from infra.event_store import build_application
+from infra.event_store import build_application, creating_tables
+from infra.idempotency_store import idempotency_store
 from infra.metrics import read_side_metrics
 from infra.read_models import ReadModels
 from infra.runners import Runners
@@ -61,6 +64,8 @@ def http_app(container: Container) -> Litestar:
         else None
     )
     return create_app(
+        services=services(container, read_models),
+        rate_limit_per_minute=container.settings.rate_limit_per_minute,
         store_probe=container.app.recorder.max_notification_id,
         metrics_source=lambda: read_side_metrics(container.app, read_models, PROJECTIONS, runners),
         on_startup=[runners.start] if runners else [],
@@ -69,6 +74,23 @@ def http_app(container: Container) -> Litestar:
             *([read_models.close] if read_models else []),
             container.close,
         ],
+    )
+
+
+def services(container: Container, read_models: ReadModels | None) -> Services:
+    """What the API's controllers use; the idempotency table lives beside the events."""
+    settings = container.settings
+    if settings.storage == "postgres":
+        with creating_tables(settings.postgres):
+            store = idempotency_store(container.app, "postgres", settings.postgres.schema)
+    else:
+        store = idempotency_store(container.app, settings.storage)
+    return Services(
+        bus=container.bus,
+        app=container.app,
+        read=read_models,
+        idempotency=store,
+        authenticate=Authenticator(container.app, settings.bootstrap_admin_key),
     )
 
 

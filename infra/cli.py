@@ -35,6 +35,7 @@ configuration (environment variables):
   CRM_HOST, CRM_PORT       where `crm serve` listens (default 127.0.0.1:8000)
   CRM_WORKERS              API processes (default 1; more than 1 needs PostgreSQL)
   CRM_LOG_LEVEL            critical|error|warning|info|debug|trace (default info)
+  CRM_RATE_LIMIT           requests per minute per API key and process (default 6000)
 
 examples:
   crm serve                                             # SQLite ./crm.db on 127.0.0.1:8000

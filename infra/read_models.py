@@ -18,7 +18,7 @@ from application.app import CrmApplication
 from infra.event_store import creating_tables, eventsourcing_env
 from infra.read_store import PostgresReadModelView, SQLiteReadModelView, view_class
 from infra.settings import PostgresTarget, Settings
-from projections.base import CrmProjection, ReadModelView
+from projections.base import CrmProjection, ReadModelBehind, ReadModelView
 
 DEFAULT_READ_SCHEMA = "read_models"
 VIEW_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}
@@ -102,14 +102,6 @@ def close_view(view: ReadModelView) -> None:
     view.datastore.close()  # type: ignore[attr-defined]
 
 
-class ReadModelBehind(TimeoutError):
-    """A read model did not reach the asked position in time (the API answers 503)."""
-
-    def __init__(self, name: str, position: int, reached: int) -> None:
-        super().__init__(f"read model {name} is at {reached}, not yet at {position}")
-        self.name, self.position, self.reached = name, position, reached
-
-
 class ReadModels:
     """The query side of one process: each projection's view, and read-your-writes waits."""
 
@@ -123,6 +115,10 @@ class ReadModels:
         self._views = build_views(settings, projections)
 
     def view(self, projection: type[CrmProjection]) -> ReadModelView:
+        return self._views[projection]
+
+    def rows(self, projection: type[CrmProjection]) -> ReadModelView:
+        """The committed rows of one read model, for queries (api.ports.ReadSide)."""
         return self._views[projection]
 
     def position(self, projection: type[CrmProjection]) -> int:

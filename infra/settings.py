@@ -102,6 +102,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     workers: int = 1
     log_level: str = "info"
+    rate_limit_per_minute: int = 6000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -117,6 +118,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             port=_int_var(env, "CRM_PORT", 8000, low=1, high=65535),
             workers=_int_var(env, "CRM_WORKERS", 1, low=1, high=64),
             log_level=_log_level(env.get("CRM_LOG_LEVEL", "info")),
+            rate_limit_per_minute=_int_var(env, "CRM_RATE_LIMIT", 6000, low=1, high=10_000_000),
         )
         if settings.workers > 1 and settings.storage != "postgres":
             raise SettingsError(

@@ -22,6 +22,8 @@ from typing import Any
 import msgspec
 from eventsourcing.utils import get_topic
 
+from domain.api_key import ApiKey
+
 STREAM_KEYS = ("originator_id", "originator_version")
 ENVELOPE_KEYS = (
     *STREAM_KEYS,
@@ -59,8 +61,12 @@ def link(prev_hash: str | None, encoded: bytes) -> str:
     return hashlib.sha256((prev_hash or "").encode("ascii") + encoded).hexdigest()
 
 
+SECRET_KEYS = frozenset(ApiKey.SECRET_FIELDS)
+"""Stored and hashed, never shown: an API key's secret hash."""
+
+
 def payload(event: Any) -> dict[str, Any]:
-    """The event's own fields without the envelope, as JSON-ready builtins (the API's `data`)."""
-    data = {k: v for k, v in vars(event).items() if k not in ENVELOPE_KEYS}
+    """The event's own fields without the envelope or secrets, as JSON-ready builtins (the API's `data`)."""
+    data = {k: v for k, v in vars(event).items() if k not in ENVELOPE_KEYS and k not in SECRET_KEYS}
     plain: dict[str, Any] = msgspec.to_builtins(data, order="sorted")
     return plain

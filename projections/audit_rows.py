@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+from domain.api_key import ApiKey
 from domain.base import CrmAggregate, CrmEvent
 from domain.case import Case
 from domain.customer import Customer
@@ -19,7 +20,7 @@ from domain.functional_location import FunctionalLocationClaim
 from projections.audit_chain import canonical, link, payload
 from projections.tables import Table
 
-AGGREGATES: tuple[type[CrmAggregate], ...] = (Case, Customer, FunctionalLocationClaim)
+AGGREGATES: tuple[type[CrmAggregate], ...] = (Case, Customer, FunctionalLocationClaim, ApiKey)
 STREAM_TYPES = tuple(aggregate.STREAM_PREFIX for aggregate in AGGREGATES)
 SYSTEM_STATUS_EVENTS = frozenset({"NotificationPutInProcess", "NotificationClosed"})
 """Status events whose from/to are system statuses; every other status event moves the user status."""

@@ -63,3 +63,11 @@ class CrmProjection(Projection[ReadModelView], ABC):
     @abstractmethod
     def apply(self, event: Event, rows: Rows) -> None:
         """Change the rows this event implies (pure but for the `rows` it is given)."""
+
+
+class ReadModelBehind(TimeoutError):
+    """A read model did not reach the asked position in time (the API answers 503)."""
+
+    def __init__(self, name: str, position: int, reached: int) -> None:
+        super().__init__(f"read model {name} is at {reached}, not yet at {position}")
+        self.name, self.position, self.reached = name, position, reached

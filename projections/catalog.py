@@ -13,6 +13,7 @@ from projections.dormant_customers import DormantCustomersProjection
 from projections.logistics_queue import RegionalLogisticsQueueProjection
 from projections.monthly_statistics import MonthlyStatisticsProjection
 from projections.overdue import OverdueProjection
+from projections.principals import PrincipalsProjection
 from projections.quote_register import QuoteRegisterProjection
 from projections.satisfaction import SatisfactionScoresProjection
 from projections.work_queue import WorkQueueProjection
@@ -31,6 +32,7 @@ PROJECTIONS: tuple[type[CrmProjection], ...] = (
     DormantCustomersProjection,
     BigCustomersProjection,
     AuditTrailProjection,
+    PrincipalsProjection,
 )
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from application.app import CrmApplication
 from application.bus import CommandBus
-from infra.read_models import ReadModelBehind, ReadModels
+from infra.read_models import ReadModels
+from projections.base import ReadModelBehind
 from infra.runners import ProjectionSupervisor, Runners
 from infra.settings import Settings
 from projections.tables import PageRequest, Rows

@@ -1,0 +1,14 @@
+"""Every /v1 route of API.md, gathered for the app factory."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from api.commanding import command_route
+from api.customer_commands import CUSTOMER_COMMANDS
+from api.keys import ApiKeysController
+
+
+def v1_routes() -> list[ControllerRouterHandler]:
+    commands = [command_route(endpoint) for endpoint in (*CUSTOMER_COMMANDS,)]
+    return [*commands, ApiKeysController]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
+from litestar.di import NamedDependency
 
 from api.ports import Services
 from api.problems import ApiProblem
@@ -20,7 +21,7 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="crm"'}
 READERS = frozenset(Role) - {Role.ADMIN}
 
 
-def principal(request: Request[Any, Any, Any], services: Services) -> Actor:
+def principal(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Actor:
     """The caller, from `Authorization: Bearer <key>`; anything else is 401."""
     scheme, _, presented = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
@@ -32,14 +33,14 @@ def principal(request: Request[Any, Any, Any], services: Services) -> Actor:
     return actor
 
 
-def reader(principal: Actor) -> Actor:
+def reader(principal: NamedDependency[Actor]) -> Actor:
     """GET endpoints: every role except admin (API.md "Reading")."""
     if not principal.roles & READERS:
         raise ApiProblem(403, "FORBIDDEN_ROLE", "admin keys manage API keys only; use a reading role")
     return principal
 
 
-def admin(principal: Actor) -> Actor:
+def admin(principal: NamedDependency[Actor]) -> Actor:
     """Key management: admin only."""
     if Role.ADMIN not in principal.roles:
         raise ApiProblem(403, "FORBIDDEN_ROLE", "only admin keys may manage API keys")

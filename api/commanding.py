@@ -18,9 +18,10 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, Response, route
+from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, HeaderParameter
 
 from api.idempotency import fingerprint, idempotent
 from api.ports import Services
@@ -189,17 +190,19 @@ def _sign(handle: Any, endpoint: CommandEndpoint, body_type: type[msgspec.Struct
     """Give the handler a real signature: Litestar reads it to decode and to write OpenAPI."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     headers = {
-        "if_match": Annotated[str | None, Parameter(header="If-Match", required=False, description=IF_MATCH)],
+        "if_match": Annotated[
+            str | None, HeaderParameter(name="If-Match", required=False, description=IF_MATCH)
+        ],
         "idempotency_key": Annotated[
-            str | None, Parameter(header="Idempotency-Key", required=False, description=IDEMPOTENCY)
+            str | None, HeaderParameter(name="Idempotency-Key", required=False, description=IDEMPOTENCY)
         ],
     }
     parameters = [
         inspect.Parameter("request", keyword, annotation=Request[Any, Any, Any]),
-        inspect.Parameter("services", keyword, annotation=Services),
-        inspect.Parameter("principal", keyword, annotation=Actor),
+        inspect.Parameter("services", keyword, annotation=NamedDependency[Services]),
+        inspect.Parameter("principal", keyword, annotation=NamedDependency[Actor]),
         *(inspect.Parameter(n, keyword, annotation=a, default=None) for n, a in headers.items()),
-        *(inspect.Parameter(n, keyword, annotation=str) for n in endpoint.path_names),
+        *(inspect.Parameter(n, keyword, annotation=FromPath[str]) for n in endpoint.path_names),
     ]
     if body_type is not None:
         parameters.append(_data_parameter(endpoint, body_type))

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, FromQuery, HeaderParameter
 
 from api.idempotency import fingerprint, idempotent
 from api.ports import Services
 from api.problems import ApiProblem
+from api.reading import Cursor, Limit, MinPosition, consult
 from application.key_commands import IssueApiKey, RefCode, RevokeApiKey
 from domain.actor import Actor, Role
 from projections.principals import ApiKeyRow, PrincipalsProjection, api_keys
@@ -33,6 +35,8 @@ class ApiKeyCreated(msgspec.Struct, frozen=True, kw_only=True):
 
     key_id: str
     key: str | None
+    position: int
+    """Log position of ApiKeyIssued: pass it as `min_position` to GET /v1/api-keys."""
 
 
 class ApiKeyList(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,10 +60,12 @@ class ApiKeysController(Controller):
     def create(
         self,
         request: Request[Any, Any, Any],
-        services: Services,
-        admin: Actor,
+        services: NamedDependency[Services],
+        admin: NamedDependency[Actor],
         data: Annotated[CreateApiKeyRequest, Body(examples=EXAMPLES)],
-        idempotency_key: Annotated[str | None, Parameter(header="Idempotency-Key", required=False)] = None,
+        idempotency_key: Annotated[
+            str | None, HeaderParameter(name="Idempotency-Key", required=False)
+        ] = None,
     ) -> Response[ApiKeyCreated]:
         """Issue a key for a principal. The key is returned once; only its hash is stored.
 
@@ -69,14 +75,20 @@ class ApiKeysController(Controller):
 
         def run() -> Response[Any]:
             accepted = services.bus.dispatch(command, admin)
-            created = ApiKeyCreated(key_id=str(accepted.details["key_id"]), key=str(accepted.details["key"]))
+            created = ApiKeyCreated(
+                key_id=str(accepted.details["key_id"]),
+                key=str(accepted.details["key"]),
+                position=accepted.position,
+            )
             return Response(created, status_code=201, headers={"Location": f"/v1/api-keys/{created.key_id}"})
 
         print_ = fingerprint("POST", request.url.path, data)
         return idempotent(services.idempotency, admin.id, idempotency_key, print_, run, _without_secret)
 
     @delete("/{key_id:str}", sync_to_thread=True, status_code=204)
-    def revoke(self, services: Services, admin: Actor, key_id: str) -> None:
+    def revoke(
+        self, services: NamedDependency[Services], admin: NamedDependency[Actor], key_id: FromPath[str]
+    ) -> None:
         """Revoke a key: from this moment on every API process answers 401 to it. Idempotent."""
         if not KEY_ID.match(key_id):
             raise ApiProblem(404, "API_KEY_NOT_FOUND", f"api key {key_id} not found")
@@ -85,19 +97,19 @@ class ApiKeysController(Controller):
     @get("/", sync_to_thread=True)
     def list_keys(
         self,
-        services: Services,
-        admin: Actor,
-        actor_id: str | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        cursor: str | None = None,
+        services: NamedDependency[Services],
+        admin: NamedDependency[Actor],
+        actor_id: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+        min_position: MinPosition = None,
     ) -> ApiKeyList:
         """Issued keys (never their secrets), oldest first, revoked ones with when and by whom."""
-        if services.read is None:
-            raise ApiProblem(503, "READ_MODELS_UNAVAILABLE", "this server runs without read models")
-        found = api_keys(services.read.rows(PrincipalsProjection), PageRequest(limit, cursor), actor_id)
+        rows, _ = consult(services, PrincipalsProjection, min_position)
+        found = api_keys(rows, PageRequest(limit, cursor), actor_id)
         return ApiKeyList(items=found.items, next_cursor=found.next_cursor)
 
 
 def _without_secret(response: Response[Any]) -> bytes:
     created: ApiKeyCreated = response.content
-    return msgspec.json.encode(ApiKeyCreated(key_id=created.key_id, key=None))
+    return msgspec.json.encode(msgspec.structs.replace(created, key=None))

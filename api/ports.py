@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import msgspec
 
@@ -59,3 +59,5 @@ class Services:
     read: ReadSide | None
     idempotency: IdempotencyStore
     authenticate: Callable[[str], Actor | None]
+    verify_log: Callable[[], Any]
+    """Recomputes the audit hash chains from the event log (infra.audit_verify.verify)."""

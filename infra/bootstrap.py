@@ -13,12 +13,15 @@ from application.app import Clock, CrmApplication
 from application.authentication import Authenticator
 from application.bus import CommandBus
 from application.handlers import HANDLERS
+from infra.audit_verify import verify
 from infra.event_store import build_application, creating_tables
 from infra.idempotency_store import idempotency_store
 from infra.metrics import read_side_metrics
-from infra.read_models import ReadModels
+from infra.read_models import NoReadModels, ReadModels
 from infra.runners import Runners
 from infra.settings import Settings
+from projections.audit_trail import AuditTrailProjection
+from projections.base import ReadModelView
 from projections.catalog import PROJECTIONS
 
 
@@ -91,7 +94,14 @@ def services(container: Container, read_models: ReadModels | None) -> Services:
         read=read_models,
         idempotency=store,
         authenticate=Authenticator(container.app, settings.bootstrap_admin_key),
+        verify_log=lambda: verify(container.app, _audit_view(read_models)),
     )
+
+
+def _audit_view(read_models: ReadModels | None) -> ReadModelView:
+    if read_models is None:
+        raise NoReadModels("the audit trail needs SQLite or PostgreSQL")
+    return read_models.view(AuditTrailProjection)
 
 
 def embedded_runners(settings: Settings) -> Runners | None:

@@ -18,6 +18,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, Response, route
+from litestar.concurrency import sync_to_thread
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
@@ -65,6 +66,8 @@ class CommandEndpoint:
     creates: str | None = None
     """For 201 responses: the Location template, filled from the path and the accepted details."""
     example: dict[str, Any] | None = None
+    nest: str | None = None
+    """The command field the body's fields belong to (AddCaseItem's `item`), if not the command itself."""
 
     @property
     def path_names(self) -> tuple[str, ...]:
@@ -82,7 +85,7 @@ def request_struct(endpoint: CommandEndpoint) -> type[msgspec.Struct]:
         (f.encode_name, f.type, f.default if f.default is not msgspec.NODEFAULT else _factory(f))
         if not f.required
         else (f.encode_name, f.type)
-        for f in msgspec.structs.fields(endpoint.command)
+        for f in _body_fields(endpoint)
         if f.encode_name not in skipped
     ]
     name = f"{endpoint.command.__name__}Request"
@@ -90,6 +93,14 @@ def request_struct(endpoint: CommandEndpoint) -> type[msgspec.Struct]:
     struct.__doc__ = endpoint.command.__doc__
     struct.__module__ = __name__
     return struct
+
+
+def _body_fields(endpoint: CommandEndpoint) -> tuple[msgspec.structs.FieldInfo, ...]:
+    own = msgspec.structs.fields(endpoint.command)
+    if endpoint.nest is None:
+        return own
+    nested = next(f.type for f in own if f.encode_name == endpoint.nest)
+    return (*msgspec.structs.fields(nested), *(f for f in own if f.encode_name == "occurred_at"))
 
 
 def _factory(field: msgspec.structs.FieldInfo) -> Any:
@@ -100,7 +111,13 @@ def build_command(
     endpoint: CommandEndpoint, body: Any, path: dict[str, str], if_match: str | None
 ) -> Command:
     """Body, path and If-Match as one command, re-checked by msgspec (path values included)."""
-    values = {**msgspec.to_builtins(body or {}), **path, "expected_version": expected_version(if_match)}
+    given: dict[str, Any] = msgspec.to_builtins(body or {})
+    if endpoint.nest:
+        given = {
+            endpoint.nest: given,
+            **({"occurred_at": t} if (t := given.pop("occurred_at", None)) else {}),
+        }
+    values = {**given, **path, "expected_version": expected_version(if_match)}
     try:
         return msgspec.convert(values, endpoint.command, strict=False)
     except msgspec.ValidationError as error:
@@ -150,7 +167,7 @@ def command_route(endpoint: CommandEndpoint) -> HTTPRouteHandler:
     """A Litestar handler for one endpoint; its signature is built so OpenAPI documents it fully."""
     body_type = request_struct(endpoint) if endpoint.method != "DELETE" else None
 
-    def handle(
+    async def handle(
         request: Request[Any, Any, Any],
         services: Services,
         principal: Actor,
@@ -166,14 +183,17 @@ def command_route(endpoint: CommandEndpoint) -> HTTPRouteHandler:
             accepted = services.bus.dispatch(command, principal, correlation_id=correlation(request))
             return response_for(endpoint, accepted, path)
 
-        return idempotent(services.idempotency, principal.id, idempotency_key, print_, run, _body_bytes)
+        # The event store is synchronous: the whole command runs in a worker thread.
+        store = services.idempotency
+        return await sync_to_thread(
+            idempotent, store, principal.id, idempotency_key, print_, run, _body_bytes
+        )
 
     _sign(handle, endpoint, body_type)
     return route(
         endpoint.path,
         http_method=endpoint.method,  # type: ignore[arg-type]
         status_code=201 if endpoint.creates else 200,
-        sync_to_thread=True,
         summary=endpoint.summary,
         description=endpoint.description,
         tags=[endpoint.tag],

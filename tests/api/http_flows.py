@@ -24,7 +24,8 @@ A, SS, SUP, RL, AGENT = (
 CUSTOMER_NO = "2110050007"
 CASE_BODY: dict[str, Any] = {
     "type": "Z1", "category": "PAID_SERVICE", "urgency": "NORMAL", "payment_status": "FULLY_PAID",
-    "description": "活动柜锁", "long_text": "客户叫修: 活动柜锁坏", "ship_to": CUSTOMER_NO, "reporter": "王敏",
+    "description": "活动柜锁", "long_text": "客户叫修: 活动柜锁坏", "ship_to": CUSTOMER_NO,
+    "reporter": "王敏",
     "po_number": "30000075", "po_date": "2001-03-01", "required_start": "2001-03-07",
     "required_end": "2001-03-08", "main_work_center": "S4002", "plant": "F011", "responsible_person": "202",
     "sales_org": "F011", "distribution_channel": "10", "division": "02", "sales_office": "4002",

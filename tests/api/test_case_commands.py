@@ -103,4 +103,4 @@ def test_money_with_bad_format_names_the_field(http: Http) -> None:
         f"/v1/cases/{no}/service-orders", json={"lines": lines}, headers=http.headers(A)
     )
     assert response.status_code == 400
-    assert [e["field"] for e in response.json()["errors"]][0].startswith("lines")
+    assert next(e["field"] for e in response.json()["errors"]).startswith("lines")

@@ -15,8 +15,9 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.types import ControllerRouterHandler
 
 from api.auth import admin, principal, reader
-from api.health import HealthController, StoreProbe
+from api.health import HealthController, LagProbe, StoreProbe, no_lag
 from api.metrics import MetricsController, MetricsSource
+from api.observability import HttpMetrics, observed
 from api.ports import Services
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import v1_routes
@@ -39,6 +40,8 @@ and the `ETag` as `If-Match` to guard against concurrent changes.
 def create_app(
     *,
     store_probe: StoreProbe,
+    lag_probe: LagProbe = no_lag,
+    max_lag: int = 10_000,
     services: Services | None = None,
     metrics_source: MetricsSource = lambda: "",
     rate_limit_per_minute: int = 6000,
@@ -50,11 +53,16 @@ def create_app(
 ) -> Litestar:
     """The HTTP app; it knows only the callables it is given, never how they were built."""
     api_routes = v1_routes() if services is not None else []
+    http_metrics = HttpMetrics()
     return Litestar(
         route_handlers=[HealthController, MetricsController, *api_routes, *route_handlers],
         dependencies={
             "store_probe": Provide(lambda: store_probe, use_cache=True, sync_to_thread=False),
-            "metrics_source": Provide(lambda: metrics_source, use_cache=True, sync_to_thread=False),
+            "lag_probe": Provide(lambda: lag_probe, use_cache=True, sync_to_thread=False),
+            "max_lag": Provide(lambda: max_lag, use_cache=True, sync_to_thread=False),
+            "metrics_source": Provide(
+                lambda: lambda: metrics_source() + http_metrics.render(), use_cache=True, sync_to_thread=False
+            ),
             "services": Provide(lambda: services, use_cache=True, sync_to_thread=False),
             "principal": Provide(principal, sync_to_thread=True),
             "reader": Provide(reader, sync_to_thread=False),
@@ -62,7 +70,11 @@ def create_app(
         },
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
-        middleware=[*middleware, rate_limit(rate_limit_per_minute).middleware],
+        middleware=[
+            lambda app: observed(app, http_metrics),
+            *middleware,
+            rate_limit(rate_limit_per_minute).middleware,
+        ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         openapi_config=openapi_config(),

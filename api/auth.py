@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 
+from api.observability import note_actor
 from api.ports import Services
 from api.problems import ApiProblem
 from domain.actor import Actor, Role
@@ -29,7 +30,7 @@ def principal(request: Request[Any, Any, Any], services: NamedDependency[Service
     actor = services.authenticate(presented.strip())
     if actor is None:
         raise ApiProblem(401, "UNAUTHORIZED", "the API key is unknown or revoked", CHALLENGE)
-    request.state.actor_id = actor.id
+    note_actor(request, actor.id)
     return actor
 
 

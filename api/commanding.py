@@ -25,12 +25,13 @@ from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath, HeaderParameter
 
 from api.idempotency import fingerprint, idempotent
+from api.observability import note_outcome
 from api.ports import Services
 from api.problems import ApiProblem
 from application.accepted import Accepted
 from application.commands import Command
 from domain.actor import Actor
-from domain.errors import FieldProblem, ValidationFailed
+from domain.errors import DomainError, FieldProblem, ValidationFailed
 
 _PATH_PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
 _ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,12})"?$')
@@ -176,18 +177,15 @@ def command_route(endpoint: CommandEndpoint) -> HTTPRouteHandler:
         data: Any = None,
         **path: str,
     ) -> Response[Any]:
-        command = build_command(endpoint, data, path, if_match)
-        print_ = fingerprint(request.method, request.url.path, data)
-
-        def run() -> Response[Any]:
-            accepted = services.bus.dispatch(command, principal, correlation_id=correlation(request))
-            return response_for(endpoint, accepted, path)
-
-        # The event store is synchronous: the whole command runs in a worker thread.
-        store = services.idempotency
-        return await sync_to_thread(
-            idempotent, store, principal.id, idempotency_key, print_, run, _body_bytes
-        )
+        call = Call(endpoint, request, services, principal, if_match, idempotency_key, data, path)
+        try:
+            # The event store is synchronous: the whole command runs in a worker thread.
+            response = await sync_to_thread(call.execute)
+        except (DomainError, ApiProblem) as refusal:
+            note_outcome(request, endpoint.command.__name__, refusal.code)
+            raise
+        note_outcome(request, endpoint.command.__name__, "ACCEPTED")
+        return response
 
     _sign(handle, endpoint, body_type)
     return route(
@@ -200,6 +198,31 @@ def command_route(endpoint: CommandEndpoint) -> HTTPRouteHandler:
         operation_id=endpoint.command.__name__,
         response_description="Accepted: the events were stored",
     )(handle)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request to a command endpoint, run in a worker thread."""
+
+    endpoint: CommandEndpoint
+    request: Request[Any, Any, Any]
+    services: Services
+    principal: Actor
+    if_match: str | None
+    idempotency_key: str | None
+    data: Any
+    path: dict[str, str]
+
+    def execute(self) -> Response[Any]:
+        command = build_command(self.endpoint, self.data, self.path, self.if_match)
+        print_ = fingerprint(self.request.method, self.request.url.path, self.data)
+        scope, store = self.principal.id, self.services.idempotency
+        return idempotent(store, scope, self.idempotency_key, print_, lambda: self.run(command), _body_bytes)
+
+    def run(self, command: Command) -> Response[Any]:
+        correlation_id = correlation(self.request)
+        accepted = self.services.bus.dispatch(command, self.principal, correlation_id=correlation_id)
+        return response_for(self.endpoint, accepted, self.path)
 
 
 def _body_bytes(response: Response[Any]) -> bytes:

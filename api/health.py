@@ -15,6 +15,14 @@ logger = logging.getLogger(__name__)
 StoreProbe = Callable[[], int | None]
 """Asks the event store for its last notification id (a cheap query that proves it answers)."""
 
+LagProbe = Callable[[], int]
+"""How many log positions the furthest-behind read model trails by (0: all caught up)."""
+
+
+def no_lag() -> int:
+    return 0
+
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -29,24 +37,35 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/ready", sync_to_thread=True, media_type=MediaType.JSON)
-    def ready(self, store_probe: NamedDependency[StoreProbe]) -> Response[dict[str, Any]]:
-        """Readiness: 200 with the last log position when the event store answers, else 503."""
+    def ready(
+        self,
+        store_probe: NamedDependency[StoreProbe],
+        lag_probe: NamedDependency[LagProbe],
+        max_lag: NamedDependency[int],
+    ) -> Response[dict[str, Any]]:
+        """Readiness: 200 while the event store answers and every read model trails the log by at most
+        the configured bound (CRM_READY_MAX_LAG events); else 503 with STORE_UNAVAILABLE or
+        READ_MODELS_BEHIND, so a load balancer sends no queries to a server that would answer stale."""
         try:
-            position = store_probe()
+            position, lag = store_probe(), lag_probe()
         except Exception:
             logger.exception("readiness probe: the event store did not answer")
-            return Response(
-                _store_unavailable(), status_code=HTTP_503_SERVICE_UNAVAILABLE, media_type=PROBLEM_JSON
+            return _unavailable("STORE_UNAVAILABLE", "the event store did not answer")
+        if lag > max_lag:
+            return _unavailable(
+                "READ_MODELS_BEHIND", f"read models trail the log by {lag} events (bound {max_lag})"
             )
-        return Response({"status": "ready", "position": position or 0}, status_code=HTTP_200_OK)
+        return Response({"status": "ready", "position": position or 0, "lag": lag}, status_code=HTTP_200_OK)
 
 
-def _store_unavailable() -> dict[str, Any]:
-    return {
+def _unavailable(code: str, detail: str) -> Response[dict[str, Any]]:
+    body = {
         "type": "about:blank",
         "title": "Service Unavailable",
         "status": HTTP_503_SERVICE_UNAVAILABLE,
-        "detail": "the event store did not answer",
-        "code": "STORE_UNAVAILABLE",
+        "detail": detail,
+        "code": code,
         "errors": [],
     }
+    headers = {"Retry-After": "5"}
+    return Response(body, status_code=HTTP_503_SERVICE_UNAVAILABLE, media_type=PROBLEM_JSON, headers=headers)

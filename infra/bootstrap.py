@@ -8,6 +8,7 @@ from types import TracebackType
 from litestar import Litestar
 
 from api.app import create_app
+from api.health import no_lag
 from api.ports import Services
 from application.app import Clock, CrmApplication
 from application.authentication import Authenticator
@@ -16,7 +17,7 @@ from application.handlers import HANDLERS
 from infra.audit_verify import verify
 from infra.event_store import build_application, creating_tables
 from infra.idempotency_store import idempotency_store
-from infra.metrics import read_side_metrics
+from infra.metrics import largest_lag, read_side_metrics
 from infra.read_models import NoReadModels, ReadModels
 from infra.runners import Runners
 from infra.settings import Settings
@@ -70,6 +71,8 @@ def http_app(container: Container) -> Litestar:
         services=services(container, read_models),
         rate_limit_per_minute=container.settings.rate_limit_per_minute,
         store_probe=container.app.recorder.max_notification_id,
+        lag_probe=(lambda: largest_lag(container.app, read_models, PROJECTIONS)) if read_models else no_lag,
+        max_lag=container.settings.ready_max_lag,
         metrics_source=lambda: read_side_metrics(container.app, read_models, PROJECTIONS, runners),
         on_startup=[runners.start] if runners else [],
         on_shutdown=[

@@ -44,6 +44,15 @@ def _positions(read_models: ReadModels, projections: tuple[type[CrmProjection], 
     return lines + lag
 
 
+def largest_lag(
+    app: CrmApplication, read_models: ReadModels, projections: Iterable[type[CrmProjection]]
+) -> int:
+    """Events the furthest-behind read model trails by (what /ready bounds)."""
+    last = app.recorder.max_notification_id() or 0
+    lags = (0 if read_models.caught_up(p, last) else last - read_models.position(p) for p in projections)
+    return max(lags, default=0)
+
+
 def _runners(runners: Runners) -> list[str]:
     failures = _family(
         "crm_projection_failures_total", "counter", "Runner failures (each followed by a restart)."

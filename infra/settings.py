@@ -103,6 +103,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     workers: int = 1
     log_level: str = "info"
     rate_limit_per_minute: int = 6000
+    ready_max_lag: int = 10_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -119,6 +120,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             workers=_int_var(env, "CRM_WORKERS", 1, low=1, high=64),
             log_level=_log_level(env.get("CRM_LOG_LEVEL", "info")),
             rate_limit_per_minute=_int_var(env, "CRM_RATE_LIMIT", 6000, low=1, high=10_000_000),
+            ready_max_lag=_int_var(env, "CRM_READY_MAX_LAG", 10_000, low=0, high=1_000_000_000),
         )
         if settings.workers > 1 and settings.storage != "postgres":
             raise SettingsError(

@@ -27,7 +27,7 @@ from litestar.params import Body, FromPath, HeaderParameter
 from api.idempotency import fingerprint, idempotent
 from api.observability import note_outcome
 from api.ports import Services
-from api.problems import ApiProblem
+from api.problems import ApiProblem, problem_responses
 from application.accepted import Accepted
 from application.commands import Command
 from domain.actor import Actor
@@ -197,6 +197,7 @@ def command_route(endpoint: CommandEndpoint) -> HTTPRouteHandler:
         tags=[endpoint.tag],
         operation_id=endpoint.command.__name__,
         response_description="Accepted: the events were stored",
+        responses=COMMAND_REFUSALS,
     )(handle)
 
 
@@ -257,7 +258,7 @@ def _sign(handle: Any, endpoint: CommandEndpoint, body_type: type[msgspec.Struct
 
 
 def _data_parameter(endpoint: CommandEndpoint, body_type: type[msgspec.Struct]) -> inspect.Parameter:
-    required = any(f.required for f in msgspec.structs.fields(body_type))
+    required = endpoint.creates is not None or any(f.required for f in msgspec.structs.fields(body_type))
     examples = [Example(summary=endpoint.summary, value=endpoint.example)] if endpoint.example else None
     annotation: Any = Annotated[body_type if required else body_type | None, Body(examples=examples)]
     return inspect.Parameter(
@@ -268,6 +269,18 @@ def _data_parameter(endpoint: CommandEndpoint, body_type: type[msgspec.Struct]) 
     )
 
 
+COMMAND_REFUSALS = problem_responses({
+    400: "VALIDATION_ERROR: every failing field in `errors` (nothing was stored)",
+    401: "UNAUTHORIZED: no key, or an unknown or revoked key",
+    403: "FORBIDDEN_ROLE: the key's roles may not run this command",
+    404: "CASE_NOT_FOUND, CUSTOMER_NOT_FOUND or another referenced thing does not exist",
+    409: "A state rule refused the command (e.g. NOTIFICATION_CLOSED, NO_PENDING_APPROVAL)",
+    412: "PRECONDITION_FAILED: the stream moved on since the If-Match version",
+    413: "REQUEST_TOO_LARGE: the body is over 1 MiB",
+    422: "TYPE_PAYMENT_MISMATCH, NOT_ALLOWED_FOR_TYPE… or IDEMPOTENCY_KEY_REUSED",
+    429: "RATE_LIMITED: too many requests for this key; see Retry-After",
+    503: "STORE_UNAVAILABLE: the event store did not answer; retry",
+})  # fmt: skip
 IF_MATCH = 'The ETag of the version you read (e.g. "7"); the command fails with 412 if the stream moved on.'
 IDEMPOTENCY = (
     "Up to 200 characters. A retry with the same key and body within 24 h returns the first response "

@@ -16,6 +16,7 @@ import msgspec
 from eventsourcing.persistence import InterfaceError, OperationalError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
 from api.validation import FieldError, body_errors, parameter_errors
@@ -92,6 +93,14 @@ def problem(
         title=HTTPStatus(status).phrase, status=status, detail=detail, code=code, errors=list(errors)
     )
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+
+
+def problem_responses(described: Mapping[int, str]) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem responses an endpoint can give."""
+    return {
+        status: ResponseSpec(data_container=Problem, description=text, media_type=PROBLEM_JSON)
+        for status, text in described.items()
+    }
 
 
 def domain_status(error: DomainError) -> int:

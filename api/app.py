@@ -104,6 +104,7 @@ def openapi_config() -> OpenAPIConfig:
         version="1.0.0",
         description=DESCRIPTION,
         path="/schema",
+        use_handler_docstrings=True,
         render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin(path="/openapi.json")],
         components=Components(
             security_schemes={

@@ -8,7 +8,8 @@ are answered 405 (with `Allow`) by the router before any handler runs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Annotated, Any
 
 import msgspec
@@ -20,10 +21,11 @@ from litestar.types import ControllerRouterHandler
 from api.events import EventItem, audited_event
 from api.ports import Services
 from api.problems import ApiProblem
-from api.reading import POSITION_HEADER, Cursor, Limit, Listing, MinPosition, consult, respond, respond_page
+from api.query_params import query_refusals
+from api.reading import POSITION_HEADER, Cursor, Limit, MinPosition, consult, respond
 from domain.actor import Actor
-from domain.errors import CaseNotFound, CustomerNotFound
-from projections.audit_controls import CONTROL_NAMES, controls
+from domain.errors import CaseNotFound, CustomerNotFound, FieldProblem, ValidationFailed
+from projections.audit_controls import CONTROL_NAMES, ControlItem, controls
 from projections.audit_timeline import Timeline, timeline
 from projections.audit_trail import (
     AuditSearchFilter,
@@ -33,7 +35,7 @@ from projections.audit_trail import (
     case_history,
     customer_history,
 )
-from projections.tables import Page, PageRequest
+from projections.tables import PageRequest
 
 
 class HistoryResponse(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,6 +43,20 @@ class HistoryResponse(msgspec.Struct, frozen=True, kw_only=True):
 
     items: list[EventItem]
     next_after: int | None
+
+
+class EventList(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of the audit search; `next_cursor` is null on the last page."""
+
+    items: list[EventItem]
+    next_cursor: str | None
+
+
+class ControlList(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of a control list; `next_cursor` is null on the last page."""
+
+    items: list[ControlItem]
+    next_cursor: str | None
 
 
 class MismatchResponse(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,18 +90,16 @@ AsOfTime = Annotated[
 OneOf = Annotated[
     str | None, QueryParameter(max_length=1000, description="One value or several, comma-separated.")
 ]
-FromTime = Annotated[
-    datetime | None,
-    QueryParameter(query="from", description="occurred_at ≥ this ISO 8601 timestamp (no offset: UTC)."),
-]
-ToTime = Annotated[
-    datetime | None,
-    QueryParameter(query="to", description="occurred_at < this ISO 8601 timestamp (no offset: UTC)."),
-]
-EventType = Annotated[
+BOUND = "an ISO 8601 timestamp (no offset: UTC) or a date (that day in the business time zone)"
+From = Annotated[str | None, QueryParameter(name="from", description=f"occurred_at ≥ `from`: {BOUND}.")]
+To = Annotated[
     str | None,
-    QueryParameter(query="type", max_length=1000, description="Event class names, comma-separated."),
+    QueryParameter(description=f"occurred_at < `to`: {BOUND}; a date includes its day."),
 ]
+CASE_404 = query_refusals("CASE_NOT_FOUND: the audit trail holds no event of this notification")
+CUSTOMER_404 = query_refusals("CUSTOMER_NOT_FOUND: the audit trail holds no event of this customer")
+CONTROL_404 = query_refusals("CONTROL_NOT_FOUND: no such control list; the detail names the known ones")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class AuditController(Controller):
@@ -94,7 +108,12 @@ class AuditController(Controller):
     path = "/v1"
     tags = ["audit"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
-    @get("/cases/{case_no:str}/history", sync_to_thread=True)
+    @get(
+        "/cases/{case_no:str}/history",
+        sync_to_thread=True,
+        summary="A case's event history",
+        responses=CASE_404,
+    )
     def get_case_history(
         self,
         request: Request[Any, Any, Any],
@@ -120,7 +139,12 @@ class AuditController(Controller):
             raise CaseNotFound(f"notification {case_no} not found")
         return _history(request, found, position)
 
-    @get("/customers/{customer_no:str}/history", sync_to_thread=True)
+    @get(
+        "/customers/{customer_no:str}/history",
+        sync_to_thread=True,
+        summary="A customer's event history",
+        responses=CUSTOMER_404,
+    )
     def get_customer_history(
         self,
         request: Request[Any, Any, Any],
@@ -142,7 +166,12 @@ class AuditController(Controller):
             raise CustomerNotFound(f"customer {customer_no} not found")
         return _history(request, found, position)
 
-    @get("/cases/{case_no:str}/timeline", sync_to_thread=True)
+    @get(
+        "/cases/{case_no:str}/timeline",
+        sync_to_thread=True,
+        summary="A case's status timeline",
+        responses=CASE_404,
+    )
     def get_timeline(
         self,
         request: Request[Any, Any, Any],
@@ -166,7 +195,7 @@ class AuditController(Controller):
             raise CaseNotFound(f"notification {case_no} not found")
         return respond(request, found, position)
 
-    @get("/audit/events", sync_to_thread=True)
+    @get("/audit/events", sync_to_thread=True, summary="Search every event", responses=query_refusals())
     def search_events(
         self,
         request: Request[Any, Any, Any],
@@ -174,16 +203,16 @@ class AuditController(Controller):
         reader: NamedDependency[Actor],
         actor_id: OneOf = None,
         actor_role: OneOf = None,
-        event_type: EventType = None,
+        type: OneOf = None,
         case_no: OneOf = None,
         customer_no: OneOf = None,
         sales_office: OneOf = None,
-        occurred_from: FromTime = None,
-        occurred_to: ToTime = None,
+        from_: From = None,
+        to: To = None,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
-    ) -> Response[Listing]:
+    ) -> Response[EventList]:
         """Global audit search over every stored event, in log order, with hash links.
 
         Every filter is optional; several values of one filter (comma-separated)
@@ -196,19 +225,17 @@ class AuditController(Controller):
         filters = AuditSearchFilter(
             actor_id=_values(actor_id),
             actor_role=_values(actor_role),
-            type=_values(event_type),
+            type=_values(type),
             case_no=_values(case_no),
             customer_no=_values(customer_no),
             sales_office=_values(sales_office),
-            occurred_from=_utc(occurred_from),
-            occurred_to=_utc(occurred_to),
+            **_period(from_, to, services.app.timezone),
         )
         found = audit_search(rows, filters, PageRequest(limit, cursor))
-        return respond_page(
-            request, Page([audited_event(i) for i in found.items], found.next_cursor), position
-        )
+        items = [audited_event(item) for item in found.items]
+        return respond(request, EventList(items=items, next_cursor=found.next_cursor), position, items)
 
-    @get("/audit/verify", sync_to_thread=True)
+    @get("/audit/verify", sync_to_thread=True, summary="Verify the hash chains", responses=query_refusals())
     def verify_log(
         self,
         services: NamedDependency[Services],
@@ -229,7 +256,7 @@ class AuditController(Controller):
         result = msgspec.convert(services.verify_log(), VerifyResponse, from_attributes=True)
         return Response(result, headers={POSITION_HEADER: str(position)})
 
-    @get("/audit/controls/{name:str}", sync_to_thread=True)
+    @get("/audit/controls/{name:str}", sync_to_thread=True, summary="A control list", responses=CONTROL_404)
     def get_control_list(
         self,
         request: Request[Any, Any, Any],
@@ -239,7 +266,7 @@ class AuditController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
-    ) -> Response[Listing]:
+    ) -> Response[ControlList]:
         """One control list of DOMAIN.md P6, in log order: the flagged event and why.
 
         `closed-without-invoice`: closed with a confirmed ZFFW quote but no ZFW invoice.
@@ -251,7 +278,9 @@ class AuditController(Controller):
             detail = f"no control list {name!r}; known: {', '.join(CONTROL_NAMES)}"
             raise ApiProblem(404, "CONTROL_NOT_FOUND", detail)
         rows, position = consult(services, AuditTrailProjection, min_position)
-        return respond_page(request, controls(rows, name, PageRequest(limit, cursor)), position)
+        found = controls(rows, name, PageRequest(limit, cursor))
+        body = ControlList(items=found.items, next_cursor=found.next_cursor)
+        return respond(request, body, position, found.items)
 
 
 def _history(request: Request[Any, Any, Any], found: HistoryPage, position: int) -> Response[Any]:
@@ -262,6 +291,28 @@ def _history(request: Request[Any, Any, Any], found: HistoryPage, position: int)
 def _values(raw: str | None) -> tuple[str, ...]:
     """`a,b` → ("a", "b"); blanks are dropped."""
     return tuple(value.strip() for value in (raw or "").split(",") if value.strip())
+
+
+def _period(start: str | None, end: str | None, zone: tzinfo) -> dict[str, datetime | None]:
+    """`from` and `to` as the filter's bounds; a date `to` includes that day. Both are checked."""
+    problems: list[FieldProblem] = []
+    bounds: dict[str, datetime | None] = {}
+    for field, raw, key, days in (("from", start, "occurred_from", 0), ("to", end, "occurred_to", 1)):
+        try:
+            bounds[key] = _instant(raw, zone, days)
+        except ValueError:
+            problems.append(FieldProblem(field, "must be an ISO 8601 timestamp or a date (YYYY-MM-DD)"))
+    if problems:
+        raise ValidationFailed(problems)
+    return bounds
+
+
+def _instant(raw: str | None, zone: tzinfo, days_after_date: int) -> datetime | None:
+    if raw is None:
+        return None
+    if DATE.match(raw):
+        return datetime.combine(date.fromisoformat(raw) + timedelta(days=days_after_date), time(), zone)
+    return _utc(datetime.fromisoformat(raw))
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Response, get
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.ports import Services
+from api.query_params import query_refusals
 from api.reading import POSITION_HEADER, MinPosition
 from application.replay import case_as_of
 from domain.actor import Actor
@@ -207,42 +209,53 @@ AsOfTime = Annotated[
 ]
 
 
-class CaseReadsController(Controller):
-    path = "/v1/cases"
-    tags = ["cases"]  # noqa: RUF012 (Litestar reads it as a class attribute)
+@get(
+    "/v1/cases/{case_no:str}",
+    sync_to_thread=True,
+    tags=["cases"],
+    summary="A case, now or as of the past",
+    responses=query_refusals("CASE_NOT_FOUND: no such notification (at that version or time)"),
+    response_headers=[
+        ResponseHeader(
+            name="ETag",
+            description='The stream version, e.g. "7" (current state only): send it as If-Match.',
+            documentation_only=True,
+        )
+    ],
+)
+def get_case(
+    services: NamedDependency[Services],
+    reader: NamedDependency[Actor],
+    case_no: FromPath[str],
+    at_version: AtVersion = None,
+    as_of_time: AsOfTime = None,
+    min_position: MinPosition = None,
+) -> Response[CaseResponse]:
+    """The notification's current state with `ETag: "<version>"`, or its state replayed as of the past.
 
-    @get("/{case_no:str}", sync_to_thread=True)
-    def get_case(
-        self,
-        services: NamedDependency[Services],
-        reader: NamedDependency[Actor],
-        case_no: FromPath[str],
-        at_version: AtVersion = None,
-        as_of_time: AsOfTime = None,
-        min_position: MinPosition = None,
-    ) -> Response[CaseResponse]:
-        """The notification's current state with `ETag: "<version>"`, or its state replayed as of the past.
-
-        Without parameters this reads the event store itself, not a read model
-        (STYLE.md allows it for exactly this): the state and its ETag are the
-        stream's true version, the one a command's `If-Match` is checked against,
-        so a read-modify-write never trips over a lagging read model.
-        `at_version=n` replays versions 1..n; `as_of_time=t` replays the events
-        whose business time is at or before t, stopping at the first later one
-        (a back-dated event was decided on every version before it). Both: the
-        earlier. A replay is a pure fold of the stored events (no snapshot, no
-        read model) and carries no ETag. `min_position` is accepted for
-        uniformity: the store holds every committed position.
-        `X-Read-Model-Position` is the log position the store had reached.
-        """
-        position = services.app.recorder.max_notification_id() or 0
-        headers = {POSITION_HEADER: str(position)}
-        if at_version is None and as_of_time is None:
-            case = services.app.load(Case, case_no)
-            headers["ETag"] = f'"{case.version}"'
-        else:
-            case = case_as_of(services.app, case_no, at_version, as_of_time)
-        return Response(case_response(case), headers=headers)
+    Without parameters this reads the event store itself, not a read model:
+    the state and its ETag are the stream's true version, the one a command's
+    `If-Match` is checked against, so a read-modify-write never trips over a
+    lagging read model.
+    `at_version=n` replays versions 1..n; `as_of_time=t` replays the events
+    whose business time is at or before t, stopping at the first later one
+    (a back-dated event was decided on every version before it). Both: the
+    earlier. A replay is a pure fold of the stored events (no snapshot, no
+    read model) and carries no ETag. `min_position` is accepted for
+    uniformity: the store holds every committed position.
+    `X-Read-Model-Position` is the log position the store had reached.
+    """
+    # The one query that loads the aggregate (STYLE.md: explicit loads for auditors' replays and,
+    # here, for an ETag that must be the stream's version); the position is read first, so the
+    # header never claims more than the state holds.
+    position = services.app.recorder.max_notification_id() or 0
+    headers = {POSITION_HEADER: str(position)}
+    if at_version is None and as_of_time is None:
+        case = services.app.load(Case, case_no)
+        headers["ETag"] = f'"{case.version}"'
+    else:
+        case = case_as_of(services.app, case_no, at_version, as_of_time)
+    return Response(case_response(case), headers=headers)
 
 
-ROUTES: list[ControllerRouterHandler] = [CaseReadsController]
+ROUTES: list[ControllerRouterHandler] = [get_case]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
 from api.ports import Services
-from api.queues import AsOf, today
+from api.query_params import CUSTOMER_REFUSALS, AsOf, today
 from api.reading import MinPosition, consult, respond
 from domain.actor import Actor
 from domain.errors import CustomerNotFound
@@ -29,34 +29,34 @@ def profile_of(
     return found, position
 
 
-class CustomerReadsController(Controller):
-    """The customer archive as read models hold it."""
+@get(
+    "/v1/customers/{customer_no:str}",
+    sync_to_thread=True,
+    summary="Customer profile",
+    operation_id="CustomerProfile",
+    tags=["customers"],
+    responses=CUSTOMER_REFUSALS,
+)
+def customer_profile_endpoint(
+    request: Request[Any, Any, Any],
+    services: NamedDependency[Services],
+    reader: NamedDependency[Actor],
+    customer_no: FromPath[str],
+    as_of: AsOf = None,
+    min_position: MinPosition = None,
+) -> Response[CustomerProfileItem]:
+    """One customer's archive (客户档案): identity, addresses and functional locations, contacts,
+    profile attributes and holdings, tier with its basis, account manager, open and closed
+    notifications per type, complaints, last contact, last and next return visit, average
+    satisfaction and whether the customer is dormant on `as_of` (365 days without activity).
 
-    path = "/v1/customers"
-    tags = ["customers"]  # noqa: RUF012 (Litestar reads it as a class attribute)
-
-    @get(
-        "/{customer_no:str}", sync_to_thread=True, summary="Customer profile", operation_id="CustomerProfile"
-    )
-    def profile(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        reader: NamedDependency[Actor],
-        customer_no: FromPath[str],
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Response[CustomerProfileItem]:
-        """One customer's archive (客户档案): identity, addresses and functional locations, contacts,
-        profile attributes and holdings, tier with its basis, account manager, open and closed
-        notifications per type, complaints, last contact, last and next return visit, average
-        satisfaction and whether the customer is dormant on `as_of` (365 days without activity).
-
-        404 `CUSTOMER_NOT_FOUND` when the read model knows no such customer (after waiting for
-        `min_position`, if given).
-        """
-        found, position = profile_of(services, customer_no, today(services, as_of), min_position)
-        return respond(request, found, position)
+    404 `CUSTOMER_NOT_FOUND` when the read model knows no such customer (after waiting for
+    `min_position`, if given).
+    """
+    found, position = profile_of(services, customer_no, today(services, as_of), min_position)
+    return respond(request, found, position)
 
 
-ROUTES: list[ControllerRouterHandler] = [CustomerReadsController]
+ROUTES: list[ControllerRouterHandler] = [customer_profile_endpoint]
+"""A plain handler, not a Controller: Litestar 2.25 refuses a Controller registered after the
+PATCH command route on the same path (both would add an OPTIONS handler)."""

@@ -20,6 +20,7 @@ from litestar.params import QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.ports import Services
+from api.query_params import query_refusals
 from api.reading import POSITION_HEADER, Limit, MinPosition
 from domain.actor import Actor
 from projections.audit_rows import audit_row
@@ -99,7 +100,7 @@ class EventFeedController(Controller):
     path = "/v1/events"
     tags = ["events"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, summary="The event feed", responses=query_refusals())
     def feed(
         self,
         services: NamedDependency[Services],

@@ -13,7 +13,7 @@ from litestar.params import Body, FromPath, FromQuery, HeaderParameter
 
 from api.idempotency import fingerprint, idempotent
 from api.ports import Services
-from api.problems import ApiProblem
+from api.problems import ApiProblem, problem_responses
 from api.reading import Cursor, Limit, MinPosition, consult
 from application.key_commands import IssueApiKey, RefCode, RevokeApiKey
 from domain.actor import Actor, Role
@@ -47,6 +47,13 @@ class ApiKeyList(msgspec.Struct, frozen=True, kw_only=True):
 EXAMPLES = [Example(summary="A key for a service assistant", value={
     "actor_id": "asst-sh01", "name": "王芳", "roles": ["assistant"], "sales_office": "SH01"
 })]  # fmt: skip
+KEY_REFUSALS = problem_responses({
+    400: "VALIDATION_ERROR: every failing field in `errors`",
+    401: "UNAUTHORIZED: no key, or an unknown or revoked key",
+    403: "FORBIDDEN_ROLE: only admin keys manage keys",
+    404: "API_KEY_NOT_FOUND",
+    422: "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body",
+})  # fmt: skip
 KEY_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
@@ -56,7 +63,7 @@ class ApiKeysController(Controller):
     path = "/v1/api-keys"
     tags = ["api-keys"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
-    @post("/", sync_to_thread=True, status_code=201)
+    @post("/", sync_to_thread=True, status_code=201, responses=KEY_REFUSALS)
     def create(
         self,
         request: Request[Any, Any, Any],
@@ -85,7 +92,7 @@ class ApiKeysController(Controller):
         print_ = fingerprint("POST", request.url.path, data)
         return idempotent(services.idempotency, admin.id, idempotency_key, print_, run, _without_secret)
 
-    @delete("/{key_id:str}", sync_to_thread=True, status_code=204)
+    @delete("/{key_id:str}", sync_to_thread=True, status_code=204, responses=KEY_REFUSALS)
     def revoke(
         self, services: NamedDependency[Services], admin: NamedDependency[Actor], key_id: FromPath[str]
     ) -> None:
@@ -94,7 +101,7 @@ class ApiKeysController(Controller):
             raise ApiProblem(404, "API_KEY_NOT_FOUND", f"api key {key_id} not found")
         services.bus.dispatch(RevokeApiKey(key_id=key_id), admin)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=KEY_REFUSALS)
     def list_keys(
         self,
         services: NamedDependency[Services],

@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 MetricsSource = Callable[[], str]
 """Renders the current metrics as Prometheus text (built in infra/, which knows the runners)."""
 
-PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+PROMETHEUS_TEXT = "text/plain; version=0.0.4"
+"""Litestar appends `; charset=utf-8` to text media types itself."""
 
 
 class MetricsController(Controller):
@@ -21,7 +22,7 @@ class MetricsController(Controller):
 
     tags = ["operations"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
-    @get("/metrics", sync_to_thread=True)
+    @get("/metrics", sync_to_thread=True, media_type=PROMETHEUS_TEXT)
     def metrics(self, metrics_source: NamedDependency[MetricsSource]) -> Response[str]:
         """Read-model positions, lag behind the log, runner state and failures (Prometheus text)."""
         return Response(metrics_source(), media_type=PROMETHEUS_TEXT)

@@ -1,16 +1,12 @@
 """Queue endpoints (API.md "Read models"): work queue and work plan (P1), approvals (P2),
 regional logistics (P3) and the return-visit contact queue (P8).
-
-Also the query vocabulary every read-model controller shares: the business
-"today", comma-separated multi-value filters and the reference-code parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
@@ -19,10 +15,27 @@ from litestar.params import QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.ports import Services
+from api.query_params import (
+    READ_REFUSALS,
+    REF_CODE,
+    AsOf,
+    CustomerNo,
+    DateFrom,
+    DateTo,
+    SalesOffice,
+    StaffId,
+    business_now,
+    checked_range,
+    choices,
+    multi,
+    one_of,
+    page_response,
+    required,
+    today,
+)
 from api.reading import Cursor, Limit, MinPosition, consult, page_request, respond
 from domain.actor import Actor
 from domain.case_values import CaseType, SystemStatus, Urgency, UserStatus
-from domain.errors import ValidationFailed
 from projections.approval_queue import ApprovalQueueItem, ApprovalQueueProjection, approval_queue
 from projections.contact_queue import ContactQueueItem, ContactQueueProjection, contact_queue
 from projections.logistics_queue import LogisticsQueueItem, RegionalLogisticsQueueProjection, logistics_queue
@@ -38,73 +51,6 @@ from projections.work_queue import (
     work_queue,
 )
 
-S = TypeVar("S")
-
-REF_CODE = r"^[A-Za-z0-9_-]{1,20}$"
-"""API.md "Reference codes": non-empty, ≤ 20 letters, digits, `-` and `_`."""
-
-AsOf = Annotated[
-    date | None,
-    QueryParameter(
-        description="The day taken as today for time-based columns (overdue, due, dormant), "
-        "YYYY-MM-DD in the business time zone; default: the server's date."
-    ),
-]
-DateFrom = Annotated[date | None, QueryParameter(description="First day of the range (inclusive).")]
-DateTo = Annotated[date | None, QueryParameter(description="Last day of the range (inclusive).")]
-SalesOffice = Annotated[str | None, QueryParameter(pattern=REF_CODE, description="Sales office code.")]
-CustomerNo = Annotated[str | None, QueryParameter(pattern=REF_CODE, description="Customer number.")]
-StaffId = Annotated[str | None, QueryParameter(pattern=REF_CODE, description="Staff actor id.")]
-
-
-def multi(description: str, allowed: type[StrEnum]) -> QueryParameter:
-    """A comma-separated multi-value filter parameter; `choices` checks its values."""
-    return QueryParameter(
-        description=f"{description} Comma-separated, any of: {', '.join(allowed)}.", max_length=500
-    )
-
-
-def choices(raw: str | None, field: str, allowed: type[StrEnum]) -> tuple[str, ...]:
-    """`A,B` → ("A", "B"): the values of a multi-value filter, each one of `allowed` (else 400)."""
-    values = tuple(dict.fromkeys(v.strip() for v in (raw or "").split(",") if v.strip()))
-    unknown = [v for v in values if v not in {member.value for member in allowed}]
-    if unknown:
-        known = ", ".join(allowed)
-        raise ValidationFailed.one(field, f"unknown value {', '.join(unknown)}; use any of {known}")
-    return values
-
-
-def one_of(raw: str | None, field: str, allowed: type[StrEnum]) -> str | None:
-    """A single-value filter: None, or one of `allowed` (else 400)."""
-    if raw is None:
-        return None
-    values = choices(raw, field, allowed)
-    if len(values) != 1:
-        raise ValidationFailed.one(field, f"takes one value of {', '.join(allowed)}")
-    return values[0]
-
-
-def checked_range(date_from: date | None, date_to: date | None) -> None:
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationFailed.one("date_to", "must not be before date_from")
-
-
-def business_now(services: Services) -> datetime:
-    """The server clock in the business time zone (CRM_TIMEZONE)."""
-    return services.app.clock().astimezone(services.app.timezone)
-
-
-def today(services: Services, as_of: date | None = None) -> date:
-    """`as_of`, or the server's date in the business time zone (API.md "as_of")."""
-    return as_of if as_of is not None else business_now(services).date()
-
-
-def page_response(
-    request: Request[Any, Any, Any], shape: Callable[..., S], found: Page[Any], position: int
-) -> Response[S]:
-    """A page as `shape` (`{items, next_cursor}`), or its rows as CSV; with the position header."""
-    return respond(request, shape(items=found.items, next_cursor=found.next_cursor), position, found.items)
-
 
 def staff_names(services: Services, actor_ids: Iterable[str], min_position: int | None) -> dict[str, str]:
     """Display names from the principal registry: the name given when the actor's key was issued."""
@@ -114,6 +60,14 @@ def staff_names(services: Services, actor_ids: Iterable[str], min_position: int 
 
 def named(item: WorkQueueItem, staff: Mapping[str, str]) -> WorkQueueItem:
     return msgspec.structs.replace(item, responsible_name=staff.get(item.responsible_person, ""))
+
+
+def named_group(group: WorkPlanGroup, staff: Mapping[str, str]) -> WorkPlanGroup:
+    return msgspec.structs.replace(
+        group,
+        responsible_name=staff.get(group.responsible_person, ""),
+        items=[named(item, staff) for item in group.items],
+    )
 
 
 def work_queue_filter(
@@ -185,6 +139,7 @@ class QueuesController(Controller):
         summary="Work queue (IW59)",
         operation_id="WorkQueue",
         dependencies={"filters": Provide(work_queue_filter, sync_to_thread=False)},
+        responses=READ_REFUSALS,
     )
     def work(
         self,
@@ -217,13 +172,16 @@ class QueuesController(Controller):
         sync_to_thread=True,
         summary="Work plan of a sales office (ZSMR006)",
         operation_id="WorkPlan",
+        responses=READ_REFUSALS,
     )
     def work_plan(
         self,
         request: Request[Any, Any, Any],
         services: NamedDependency[Services],
         reader: NamedDependency[Actor],
-        sales_office: Annotated[str, QueryParameter(pattern=REF_CODE, description="Sales office code.")],
+        sales_office: Annotated[
+            str | None, QueryParameter(pattern=REF_CODE, description="Sales office code (required).")
+        ] = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
         as_of: AsOf = None,
@@ -235,23 +193,23 @@ class QueuesController(Controller):
         ordered by responsible person id, rows in a group by `required_start`, then `case_no`.
         Rows have the work-queue columns. `Accept: text/csv` returns all rows, flattened, as CSV.
         """
+        office = required(sales_office, "sales_office")
         checked_range(date_from, date_to)
         rows, position = consult(services, WorkQueueProjection, min_position)
         bounds = (date_from or date.min, date_to or date.max)
-        groups = work_plan(rows, sales_office, *bounds, today(services, as_of))
+        groups = work_plan(rows, office, *bounds, today(services, as_of))
         staff = staff_names(services, (group.responsible_person for group in groups), min_position)
-        groups = [
-            msgspec.structs.replace(
-                group,
-                responsible_name=staff.get(group.responsible_person, ""),
-                items=[named(item, staff) for item in group.items],
-            )
-            for group in groups
-        ]
+        groups = [named_group(group, staff) for group in groups]
         flat = [item for group in groups for item in group.items]
         return respond(request, WorkPlan(groups=groups), position, flat)
 
-    @get("/approvals", sync_to_thread=True, summary="Supervisor approval queue", operation_id="ApprovalQueue")
+    @get(
+        "/approvals",
+        sync_to_thread=True,
+        summary="Supervisor approval queue",
+        operation_id="ApprovalQueue",
+        responses=READ_REFUSALS,
+    )
     def approvals(
         self,
         request: Request[Any, Any, Any],
@@ -277,6 +235,7 @@ class QueuesController(Controller):
         sync_to_thread=True,
         summary="Regional logistics queue",
         operation_id="RegionalLogisticsQueue",
+        responses=READ_REFUSALS,
     )
     def regional_logistics(
         self,
@@ -298,7 +257,13 @@ class QueuesController(Controller):
         found = logistics_queue(rows, business_now(services), page_request(limit, cursor))
         return page_response(request, LogisticsQueuePage, found, position)
 
-    @get("/contacts", sync_to_thread=True, summary="Return-visit contact queue", operation_id="ContactQueue")
+    @get(
+        "/contacts",
+        sync_to_thread=True,
+        summary="Return-visit contact queue",
+        operation_id="ContactQueue",
+        responses=READ_REFUSALS,
+    )
     def contacts(
         self,
         request: Request[Any, Any, Any],

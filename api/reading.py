@@ -29,6 +29,7 @@ MinPosition = Annotated[
     int | None,
     QueryParameter(
         ge=0,
+        le=2**63 - 1,
         description="Wait (up to 5 s) until the read model has applied this log position, e.g. the "
         "`position` a command returned; 503 with Retry-After if it does not get there in time.",
     ),

@@ -15,7 +15,10 @@ from litestar.types import ControllerRouterHandler
 
 from api.customer_reads import profile_of
 from api.ports import Services
-from api.queues import (
+from api.query_params import (
+    CUSTOMER_REFUSALS,
+    READ_REFUSALS,
+    YEAR,
     AsOf,
     CustomerNo,
     DateFrom,
@@ -68,15 +71,17 @@ from projections.satisfaction import (
 )
 
 ALL_TIERS = "ALL"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 Month = Annotated[
     str | None,
-    QueryParameter(pattern=MONTH, description="Calendar month YYYY-MM; default: the current month."),
+    QueryParameter(
+        pattern=rf"^{YEAR}-(0[1-9]|1[0-2])$",
+        description="Calendar month YYYY-MM; default: the current month.",
+    ),
 ]
 Period = Annotated[
     str | None,
     QueryParameter(
-        pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$",
+        pattern=rf"^{YEAR}-(0[1-9]|1[0-2]|Q[1-4])$",
         description="Month YYYY-MM or quarter YYYY-Qn; default: the current month.",
     ),
 ]
@@ -131,7 +136,13 @@ class ReportsController(Controller):
     path = "/v1/reports"
     tags = ["reports"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
-    @get("/overdue", sync_to_thread=True, summary="Overdue / SLA list", operation_id="OverdueReport")
+    @get(
+        "/overdue",
+        sync_to_thread=True,
+        summary="Overdue / SLA list",
+        operation_id="OverdueReport",
+        responses=READ_REFUSALS,
+    )
     def overdue(
         self,
         request: Request[Any, Any, Any],
@@ -155,7 +166,11 @@ class ReportsController(Controller):
         return page_response(request, OverduePage, found, position)
 
     @get(
-        "/satisfaction", sync_to_thread=True, summary="Satisfaction scores", operation_id="SatisfactionReport"
+        "/satisfaction",
+        sync_to_thread=True,
+        summary="Satisfaction scores",
+        operation_id="SatisfactionReport",
+        responses=READ_REFUSALS,
     )
     def satisfaction(
         self,
@@ -186,6 +201,7 @@ class ReportsController(Controller):
         sync_to_thread=True,
         summary="Dormant customers",
         operation_id="DormantCustomersReport",
+        responses=READ_REFUSALS,
     )
     def dormant_customers(
         self,
@@ -213,6 +229,7 @@ class ReportsController(Controller):
         sync_to_thread=True,
         summary="Monthly customer statistics",
         operation_id="MonthlyCustomerReport",
+        responses=CUSTOMER_REFUSALS,
     )
     def customer_monthly(
         self,
@@ -237,7 +254,13 @@ class ReportsController(Controller):
         report = monthly_statistics(rows, customer_no, month or month_of(day), day)
         return respond(request, report, position, [report])
 
-    @get("/complaints", sync_to_thread=True, summary="Complaint statistics", operation_id="ComplaintReport")
+    @get(
+        "/complaints",
+        sync_to_thread=True,
+        summary="Complaint statistics",
+        operation_id="ComplaintReport",
+        responses=READ_REFUSALS,
+    )
     def complaints(
         self,
         request: Request[Any, Any, Any],
@@ -264,6 +287,7 @@ class ReportsController(Controller):
         sync_to_thread=True,
         summary="Quote and invoice register",
         operation_id="ServiceOrders",
+        responses=READ_REFUSALS,
     )
     def service_orders(
         self,
@@ -295,7 +319,11 @@ class ReportsController(Controller):
         return page_response(request, ServiceOrdersPage, found, position)
 
     @get(
-        "/big-customers", sync_to_thread=True, summary="Big customers and tiers", operation_id="BigCustomers"
+        "/big-customers",
+        sync_to_thread=True,
+        summary="Big customers and tiers",
+        operation_id="BigCustomers",
+        responses=READ_REFUSALS,
     )
     def big_customers(
         self,

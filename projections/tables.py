@@ -128,13 +128,29 @@ def decode_cursor(cursor: str, width: int) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def typed_cursor(query: Select[R], cursor: str) -> tuple[Any, ...]:
+    """The cursor's values, checked against the order columns' types: a forged cursor is a
+    BadCursor, never a query the database refuses. The values are passed on as encoded,
+    the way the SQL layer expects keyset values."""
+    values = decode_cursor(cursor, len(query.order))
+    types = {f.name: f.type for f in msgspec.structs.fields(query.table.row)}
+    try:
+        for order, value in zip(query.order, values, strict=True):
+            msgspec.convert(value, types[order.column], strict=False)
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                raise BadCursor("cursor does not fit this list")
+    except (msgspec.ValidationError, KeyError) as error:
+        raise BadCursor("cursor does not fit this list") from error
+    return values
+
+
 def _plain(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
 
 def page(rows: ReadRows, query: Select[R], request: PageRequest) -> Page[R]:
     """Run `query` one page at a time: `limit` rows after the request's cursor."""
-    after = decode_cursor(request.cursor, len(query.order)) if request.cursor else None
+    after = typed_cursor(query, request.cursor) if request.cursor else None
     paged = Select(query.table, query.where, query.order, request.limit + 1, after)
     found = rows.select(paged)
     items = found[: request.limit]

@@ -21,9 +21,9 @@ from psycopg.conninfo import make_conninfo
 from application.accepted import Accepted
 from application.app import CrmApplication
 from application.bus import CommandBus
+from application.replay import case_as_of
 from domain.actor import Actor
 from domain.errors import CaseNotFound
-from infra.audit_replay import case_as_of
 from infra.audit_verify import verify
 from infra.read_models import build_view, close_view
 from infra.settings import Settings

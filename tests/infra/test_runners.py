@@ -11,9 +11,9 @@ import pytest
 from application.app import CrmApplication
 from application.bus import CommandBus
 from infra.read_models import ReadModels
-from projections.base import ReadModelBehind
 from infra.runners import ProjectionSupervisor, Runners
 from infra.settings import Settings
+from projections.base import ReadModelBehind
 from projections.tables import PageRequest, Rows
 from projections.work_queue import WorkQueueFilter, WorkQueueProjection, work_queue
 from tests.application import flows

@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Load the demo once (a second run writes nothing), make sure the demo keys work, print the docs URL
+# and a curl, then serve. Logs stay quiet unless CRM_LOG_LEVEL says otherwise.
 run: install
-	$(BIN)/crm serve
+	$(BIN)/crm demo
+	CRM_LOG_LEVEL=$${CRM_LOG_LEVEL:-warning} $(BIN)/crm serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,7 +18,10 @@ from litestar import Litestar
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from infra.bootstrap import bootstrap, http_app
+from infra.cli_demo import add_demo_parser
+from infra.cli_keys import add_keys_parser
 from infra.event_store import build_application, store_stats
+from infra.logs import configure_logging
 from infra.rebuild import rebuild
 from infra.runners import Runners
 from infra.settings import Settings, SettingsError
@@ -36,6 +39,7 @@ configuration (environment variables):
   CRM_WORKERS              API processes (default 1; more than 1 needs PostgreSQL)
   CRM_LOG_LEVEL            critical|error|warning|info|debug|trace (default info)
   CRM_RATE_LIMIT           requests per minute per API key and process (default 6000)
+  CRM_READY_MAX_LAG        /ready answers 503 while a read model trails by more events (default 10000)
 
 examples:
   crm serve                                             # SQLite ./crm.db on 127.0.0.1:8000
@@ -54,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"crm: configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=_logging_level(settings.log_level), format="%(levelname)s %(name)s %(message)s")
+    configure_logging(_logging_level(settings.log_level))
     command: Command = args.run
     return command(settings, args)
 
@@ -102,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("names", nargs="*", metavar="NAME", help=f"read models: {_names()}")
     rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
     rebuild.set_defaults(run=run_rebuild)
+    add_demo_parser(commands)
+    add_keys_parser(commands)
     return parser
 
 
@@ -193,7 +199,8 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"crm: serving on {base} (docs {base}/schema) with {_location(settings)}", flush=True)
     host, port, log_level = settings.host, settings.port, settings.log_level
     if settings.workers == 1:
-        uvicorn.run(http_app(bootstrap(settings)), host=host, port=port, log_level=log_level)
+        asgi = http_app(bootstrap(settings))
+        uvicorn.run(asgi, host=host, port=port, log_level=log_level, access_log=False, log_config=None)
     else:
         uvicorn.run(
             "infra.cli:asgi_factory",
@@ -202,13 +209,17 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
             host=host,
             port=port,
             log_level=log_level,
+            access_log=False,
+            log_config=None,
         )
     return 0
 
 
 def asgi_factory() -> Litestar:
     """Builds the app inside each uvicorn worker process (workers > 1 on PostgreSQL)."""
-    return http_app(bootstrap(Settings.from_env(os.environ)))
+    settings = Settings.from_env(os.environ)
+    configure_logging(_logging_level(settings.log_level))
+    return http_app(bootstrap(settings))
 
 
 def _location(settings: Settings) -> str:

@@ -78,6 +78,7 @@ def create_app(
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         openapi_config=openapi_config(),
+        logging_config=None,  # the process configures logging (JSON lines, infra/logs.py)
         debug=debug,
     )
 

@@ -22,7 +22,7 @@ from api.events import EventItem, audited_event
 from api.ports import Services
 from api.problems import ApiProblem
 from api.query_params import query_refusals
-from api.reading import POSITION_HEADER, Cursor, Limit, MinPosition, consult, respond
+from api.reading import MAX_POSITION, POSITION_HEADER, Cursor, Limit, MinPosition, consult, respond
 from domain.actor import Actor
 from domain.errors import CaseNotFound, CustomerNotFound, FieldProblem, ValidationFailed
 from projections.audit_controls import CONTROL_NAMES, ControlItem, controls
@@ -79,7 +79,9 @@ class VerifyResponse(msgspec.Struct, frozen=True, kw_only=True):
     first_mismatch: MismatchResponse | None
 
 
-After = Annotated[int, QueryParameter(ge=0, description="Only versions after this one (default 0: all).")]
+After = Annotated[
+    int, QueryParameter(ge=0, le=MAX_POSITION, description="Only versions after this one (default 0: all).")
+]
 HistoryLimit = Annotated[
     int, QueryParameter(ge=1, le=500, description="Events per page (default and maximum 500).")
 ]

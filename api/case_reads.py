@@ -15,7 +15,7 @@ from litestar.types import ControllerRouterHandler
 
 from api.ports import Services
 from api.query_params import query_refusals
-from api.reading import POSITION_HEADER, MinPosition
+from api.reading import MAX_POSITION, POSITION_HEADER, MinPosition
 from application.replay import case_as_of
 from domain.actor import Actor
 from domain.case import Case
@@ -198,7 +198,8 @@ def case_response(case: Case) -> CaseResponse:
 
 
 AtVersion = Annotated[
-    int | None, QueryParameter(ge=1, description="Replay the notification's events up to this version.")
+    int | None,
+    QueryParameter(ge=1, le=MAX_POSITION, description="Replay the notification's events up to this version."),
 ]
 AsOfTime = Annotated[
     datetime | None,

@@ -21,7 +21,7 @@ from litestar.types import ControllerRouterHandler
 
 from api.ports import Services
 from api.query_params import query_refusals
-from api.reading import POSITION_HEADER, Limit, MinPosition
+from api.reading import MAX_POSITION, POSITION_HEADER, Limit, MinPosition
 from domain.actor import Actor
 from projections.audit_rows import audit_row
 from projections.audit_trail import AuditEventItem, context, event_item
@@ -91,7 +91,9 @@ class EventFeed(msgspec.Struct, frozen=True, kw_only=True):
 After = Annotated[
     int,
     QueryParameter(
-        ge=0, description="Log position of the last event you processed (`next_after` of the previous page)."
+        ge=0,
+        le=MAX_POSITION,
+        description="Log position of the last event you processed (`next_after` of the previous page).",
     ),
 ]
 

@@ -25,11 +25,14 @@ from projections.tables import Page, PageRequest, ReadRows
 POSITION_HEADER = "X-Read-Model-Position"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
+MAX_POSITION = 2**63 - 1
+"""The largest position or version a store can hold (a 64-bit integer); larger values are 400s."""
+
 MinPosition = Annotated[
     int | None,
     QueryParameter(
         ge=0,
-        le=2**63 - 1,
+        le=MAX_POSITION,
         description="Wait (up to 5 s) until the read model has applied this log position, e.g. the "
         "`position` a command returned; 503 with Retry-After if it does not get there in time.",
     ),

@@ -40,3 +40,19 @@ def test_an_impossible_min_position_is_a_400(client: TestClient, keys: Keys, val
     )
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["min_position"]
+
+
+@pytest.mark.parametrize("api_settings", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/v1/cases/1000001", "at_version"), ("/v1/events", "after"), ("/v1/cases/1000001/history", "after")],
+)
+def test_a_position_or_version_beyond_64_bits_is_a_400(
+    client: TestClient,
+    keys: Keys,
+    path: str,
+    name: str,  # type: ignore[type-arg]
+) -> None:
+    response = client.get(path, params={name: str(2**64)}, headers=keys.headers(Role.AUDITOR))
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [name]

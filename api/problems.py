@@ -148,7 +148,14 @@ def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Prob
     status = error.status_code
     if status >= 500:
         return internal_error(_, error)
-    headers = {k: v for k, v in (error.headers or {}).items() if k.lower() in PASSED_HEADERS}
+    given = error.headers or {}
+    headers = {
+        k: v for k, v in given.items() if k.lower() in PASSED_HEADERS or k.lower().startswith("ratelimit-")
+    }
+    if status == 429:
+        # Litestar's limiter says when the window resets in RateLimit-Reset; API.md promises Retry-After.
+        reset = next((v for k, v in given.items() if k.lower() == "ratelimit-reset"), "60")
+        headers.setdefault("Retry-After", str(max(int(reset), 1)))
     code = HTTP_CODES.get(status, "BAD_REQUEST" if status == 400 else HTTPStatus(status).name)
     return problem(status, code, str(error.detail), headers=headers)
 

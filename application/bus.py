@@ -16,7 +16,7 @@ from application.app import CrmApplication
 from application.commands import Command
 from domain.actor import Actor
 from domain.context import CommandContext
-from domain.errors import ConcurrencyConflict
+from domain.errors import ConcurrencyConflict, ValidationFailed
 
 C = TypeVar("C", bound=Command)
 Handler = Callable[[Any, CommandContext, CrmApplication], Accepted]
@@ -47,6 +47,8 @@ class CommandBus:
             handler = self._handlers[type(command)]
         except KeyError:
             raise UnknownCommand(type(command).__name__) from None
+        if problems := command.payload_problems():
+            raise ValidationFailed(problems)
         ctx = self.context(command, actor, correlation_id, causation_id)
         attempts = 1 if command.expected_version is not None else self.MAX_ATTEMPTS
         for attempt in range(1, attempts + 1):

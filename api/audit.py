@@ -18,16 +18,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.types import ControllerRouterHandler
 
-from api.events import EventItem, audited_event
 from api.ports import Services
 from api.problems import ApiProblem
 from api.query_params import query_refusals
 from api.reading import MAX_POSITION, POSITION_HEADER, Cursor, Limit, MinPosition, consult, respond
 from domain.actor import Actor
 from domain.errors import CaseNotFound, CustomerNotFound, FieldProblem, ValidationFailed
+from projections.audit_chain import VerifyResult
 from projections.audit_controls import CONTROL_NAMES, ControlItem, controls
 from projections.audit_timeline import Timeline, timeline
 from projections.audit_trail import (
+    AuditEventItem,
     AuditSearchFilter,
     AuditTrailProjection,
     HistoryPage,
@@ -41,14 +42,14 @@ from projections.tables import PageRequest
 class HistoryResponse(msgspec.Struct, frozen=True, kw_only=True):
     """A stream's events in version order; `next_after` is the `after` of the next page (null: no more)."""
 
-    items: list[EventItem]
+    items: list[AuditEventItem]
     next_after: int | None
 
 
 class EventList(msgspec.Struct, frozen=True, kw_only=True):
     """One page of the audit search; `next_cursor` is null on the last page."""
 
-    items: list[EventItem]
+    items: list[AuditEventItem]
     next_cursor: str | None
 
 
@@ -57,26 +58,6 @@ class ControlList(msgspec.Struct, frozen=True, kw_only=True):
 
     items: list[ControlItem]
     next_cursor: str | None
-
-
-class MismatchResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """Where the log and the audit trail first disagree, and why (`reason`, e.g. `payload_altered`)."""
-
-    position: int
-    stream: str
-    version: int
-    expected_hash: str | None
-    stored_hash: str | None
-    reason: str
-    detail: str
-
-
-class VerifyResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """`ok`: both chains recomputed from the log match; `events_checked` matched before any mismatch."""
-
-    ok: bool
-    events_checked: int
-    first_mismatch: MismatchResponse | None
 
 
 After = Annotated[
@@ -234,7 +215,7 @@ class AuditController(Controller):
             **_period(from_, to, services.app.timezone),
         )
         found = audit_search(rows, filters, PageRequest(limit, cursor))
-        items = [audited_event(item) for item in found.items]
+        items = found.items
         return respond(request, EventList(items=items, next_cursor=found.next_cursor), position, items)
 
     @get("/audit/verify", sync_to_thread=True, summary="Verify the hash chains", responses=query_refusals())
@@ -243,7 +224,7 @@ class AuditController(Controller):
         services: NamedDependency[Services],
         reader: NamedDependency[Actor],
         min_position: MinPosition = None,
-    ) -> Response[VerifyResponse]:
+    ) -> Response[VerifyResult]:
         """Prove the event log was not altered: recompute both hash chains from the stored events.
 
         Every event the audit trail has recorded is read back from the event log,
@@ -255,7 +236,7 @@ class AuditController(Controller):
         `X-Read-Model-Position` is where the audit trail stood when the walk began.
         """
         _, position = consult(services, AuditTrailProjection, min_position)
-        result = msgspec.convert(services.verify_log(), VerifyResponse, from_attributes=True)
+        result: VerifyResult = services.verify_log()
         return Response(result, headers={POSITION_HEADER: str(position)})
 
     @get("/audit/controls/{name:str}", sync_to_thread=True, summary="A control list", responses=CONTROL_404)
@@ -286,7 +267,7 @@ class AuditController(Controller):
 
 
 def _history(request: Request[Any, Any, Any], found: HistoryPage, position: int) -> Response[Any]:
-    items = [audited_event(item) for item in found.items]
+    items = found.items
     return respond(request, HistoryResponse(items=items, next_after=found.next_after), position, items)
 
 

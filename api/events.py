@@ -1,15 +1,14 @@
 """The event feed (API.md "Event feed"): every stored event in log order, read from the log itself.
 
-Also home of `EventItem`, the one shape of an event on this API, shared by the
-feed, the histories and the audit search (`api.audit`). The feed renders each
+Events have one shape on this API, `projections.audit_trail.AuditEventItem`, shared
+by the feed, the histories and the audit search (`api.audit`). The feed renders each
 event through the audit trail's own row builder, so `type`, `data` (secrets
 hidden, `from`/`to` on status events) and the envelope are exactly what the
-histories show; only the hash links differ, see `EventItem`.
+histories show; only the hash links differ (null in the feed).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -27,49 +26,7 @@ from projections.audit_rows import audit_row
 from projections.audit_trail import AuditEventItem, context, event_item
 
 
-class EventItem(msgspec.Struct, frozen=True, kw_only=True):
-    """One stored event: its stream and version, its log position, who did what when, and its payload.
-
-    `type` is the event class name (`SiteSurveyCompleted`); `occurred_at` is the
-    business time, `recorded_at` the server time. Status events carry `data.from`
-    and `data.to`. `hash` = SHA-256 over `prev_hash` and the event's canonical
-    encoding (per stream, `prev_hash` null at version 1); `global_hash` chains the
-    whole log by position. The hashes are kept by the audit trail read model:
-    histories and the audit search show them, the feed (read from the log, not
-    from the audit trail) leaves them null. `case_no`, `customer_no` and
-    `sales_office` say what the event concerns; the feed fills in only what the
-    stream itself names.
-    """
-
-    event_id: str
-    stream: str
-    stream_type: str
-    version: int
-    position: int
-    type: str
-    occurred_at: datetime
-    recorded_at: datetime
-    actor_id: str
-    actor_role: str
-    command_id: str
-    correlation_id: str
-    causation_id: str
-    case_no: str | None
-    customer_no: str | None
-    sales_office: str | None
-    data: dict[str, Any]
-    hash: str | None
-    prev_hash: str | None
-    global_hash: str | None
-    global_prev_hash: str | None
-
-
-def audited_event(item: AuditEventItem) -> EventItem:
-    """An audit trail item (with its hash links) as the API shows it."""
-    return EventItem(**msgspec.structs.asdict(item))
-
-
-def logged_event(event: Any, position: int) -> EventItem:
+def logged_event(event: Any, position: int) -> AuditEventItem:
     """A domain event read from the log at `position`, rendered like its audit row, without hash links.
 
     The row builder computes links from no predecessor; those are not the chain's
@@ -77,13 +34,13 @@ def logged_event(event: Any, position: int) -> EventItem:
     """
     row = audit_row(event, position, None, None, context(event, None))
     unlinked = {"hash": None, "prev_hash": None, "global_hash": None, "global_prev_hash": None}
-    return msgspec.structs.replace(audited_event(event_item(row)), **unlinked)
+    return msgspec.structs.replace(event_item(row), **unlinked)
 
 
 class EventFeed(msgspec.Struct, frozen=True, kw_only=True):
     """One page of the feed. Ask again with `after=next_after`; `end_of_stream` means nothing more yet."""
 
-    items: list[EventItem]
+    items: list[AuditEventItem]
     next_after: int
     end_of_stream: bool
 
@@ -131,7 +88,7 @@ class EventFeedController(Controller):
         return Response(body, headers={POSITION_HEADER: str(next_after)})
 
     @staticmethod
-    def _item(services: Services, stored: Notification) -> EventItem:
+    def _item(services: Services, stored: Notification) -> AuditEventItem:
         return logged_event(services.app.mapper.to_domain_event(stored), stored.id)
 
 

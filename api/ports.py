@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import msgspec
 
 from application.app import CrmApplication
 from application.bus import CommandBus
 from domain.actor import Actor
+from projections.audit_chain import VerifyResult
 from projections.base import CrmProjection
 from projections.tables import ReadRows
 
@@ -59,5 +60,5 @@ class Services:
     read: ReadSide | None
     idempotency: IdempotencyStore
     authenticate: Callable[[str], Actor | None]
-    verify_log: Callable[[], Any]
+    verify_log: Callable[[], VerifyResult]
     """Recomputes the audit hash chains from the event log (infra.audit_verify.verify)."""

@@ -26,37 +26,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
 from eventsourcing.persistence import Notification
 
 from application.app import CrmApplication
-from projections.audit_chain import canonical, link
+from projections.audit_chain import Mismatch, VerifyResult, canonical, link
 from projections.audit_rows import EVENTS, HEAD, AuditRow
 from projections.base import ReadModelView
 from projections.tables import Order, Select, Where
 
 BATCH = 500
 DELETED = "the audit trail records an event here that the log no longer holds"
-
-
-class Mismatch(msgspec.Struct, frozen=True, kw_only=True):
-    """The first place where the log and the audit trail disagree."""
-
-    position: int
-    stream: str
-    version: int
-    expected_hash: str | None
-    stored_hash: str | None
-    reason: str
-    detail: str
-
-
-class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
-    """`events_checked` counts the events that matched before the first mismatch (all of them when ok)."""
-
-    ok: bool
-    events_checked: int
-    first_mismatch: Mismatch | None
 
 
 @dataclass

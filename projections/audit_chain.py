@@ -70,3 +70,24 @@ def payload(event: Any) -> dict[str, Any]:
     data = {k: v for k, v in vars(event).items() if k not in ENVELOPE_KEYS and k not in SECRET_KEYS}
     plain: dict[str, Any] = msgspec.to_builtins(data, order="sorted")
     return plain
+
+
+class Mismatch(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the log and the audit trail first disagree, and why (`reason`, e.g. `payload_altered`)."""
+
+    position: int
+    stream: str
+    version: int
+    expected_hash: str | None
+    stored_hash: str | None
+    reason: str
+    detail: str
+
+
+class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What `GET /v1/audit/verify` answers: `ok` when both chains recomputed from the log match the audit
+    trail; `events_checked` counts the events that matched before the first mismatch (all when ok)."""
+
+    ok: bool
+    events_checked: int
+    first_mismatch: Mismatch | None

@@ -100,7 +100,18 @@ class AuditTrailProjection(CrmProjection):
 
 
 class AuditEventItem(msgspec.Struct, frozen=True, kw_only=True):
-    """An event as API.md "Audit" shows it; status events carry `data.from` / `data.to`."""
+    """One stored event: its stream and version, its log position, who did what when, and its payload.
+
+    `type` is the event class name (`SiteSurveyCompleted`); `occurred_at` is the
+    business time, `recorded_at` the server time. Status events carry `data.from`
+    and `data.to`. `hash` = SHA-256 over `prev_hash` and the event's canonical
+    encoding (per stream, `prev_hash` null at version 1); `global_hash` chains the
+    whole log by position. The hashes are kept by the audit trail read model:
+    histories and the audit search show them, the feed (read from the log, not
+    from the audit trail) leaves them null. `case_no`, `customer_no` and
+    `sales_office` say what the event concerns; the feed fills in only what the
+    stream itself names.
+    """
 
     event_id: str
     stream: str
@@ -119,9 +130,9 @@ class AuditEventItem(msgspec.Struct, frozen=True, kw_only=True):
     customer_no: str | None
     sales_office: str | None
     data: dict[str, Any]
-    hash: str
+    hash: str | None
     prev_hash: str | None
-    global_hash: str
+    global_hash: str | None
     global_prev_hash: str | None
 
 

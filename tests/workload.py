@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from application import case_commands as c
 from application import customer_commands as cc
+from application import key_commands as k
 from application.bus import CommandBus
 from application.commands import Command
 from domain.actor import Actor, Role
@@ -107,6 +108,7 @@ class World:
     rng: random.Random
     clock: FixedClock
     customers: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
     progress: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def today(self) -> flows.date:
@@ -154,6 +156,9 @@ NOISE: list[Callable[[World], tuple[Command, Role]]] = [
                Role.ACCOUNT_MANAGER),
     lambda w: (cc.RecordCustomerSurvey(customer_no=w.rng.choice(w.customers), score=w.rng.randint(1, 5),
                                        instrument="QUALITY_CARD"), Role.CS_AGENT),
+    lambda w: (k.IssueApiKey(actor_id=w.rng.choice(["202", "203", "204", "205"]),
+                             name=w.rng.choice(["王敏", "李娜", "张伟"]), roles=[SS]), Role.ADMIN),
+    lambda w: (k.RevokeApiKey(key_id=w.rng.choice(w.keys) if w.keys else "0" * 16), Role.ADMIN),
 ]  # fmt: skip
 
 
@@ -194,4 +199,6 @@ def random_workload(
         accepted += 1
         if new_path is not None:
             world.progress[result.id] = (new_path, 0)
+        if isinstance(command, k.IssueApiKey):
+            world.keys.append(str(result.details["key_id"]))
     return accepted

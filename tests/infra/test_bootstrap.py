@@ -22,4 +22,4 @@ def test_bootstrap_builds_its_own_application_from_settings(settings: Settings) 
 def test_the_http_app_is_ready_when_the_store_answers(container: Container) -> None:
     with TestClient(http_app(container)) as client:
         response = client.get("/ready")
-    assert (response.status_code, response.json()) == (200, {"status": "ready", "position": 0})
+    assert (response.status_code, response.json()) == (200, {"status": "ready", "position": 0, "lag": 0})

@@ -66,14 +66,14 @@ def verify(app: CrmApplication, view: ReadModelView, batch: int = BATCH) -> Veri
     audited = heads[0].position if heads else 0
     walk = Walk(app, view, Chains())
     log = log_events(app, batch)
-    checked = 0
-    for ordinal, row in enumerate(audit_rows(view, audited, batch), start=1):
-        mismatch = walk.check(ordinal, next(log, None), row)
+    checked, reached = 0, 0
+    for row in audit_rows(view, audited, batch):
+        mismatch = walk.check(reached, next(log, None), row)
         if mismatch is not None:
             return VerifyResult(ok=False, events_checked=checked, first_mismatch=mismatch)
-        checked = ordinal
-    if checked < audited:  # rows lost at the end of the audit trail
-        mismatch = walk.check(checked + 1, next(log, None), None)
+        checked, reached = checked + 1, row.position
+    if reached < audited:  # rows lost at the end of the audit trail
+        mismatch = walk.check(reached, next(log, None), None)
         return VerifyResult(ok=False, events_checked=checked, first_mismatch=mismatch)
     return VerifyResult(ok=True, events_checked=checked, first_mismatch=None)
 
@@ -103,24 +103,33 @@ def audit_rows(view: ReadModelView, last: int, batch: int) -> Iterator[AuditRow]
 
 @dataclass
 class Walk:
-    """Pairs the n-th stored event with the n-th audit row and says what, if anything, is wrong."""
+    """Pairs the n-th stored event with the n-th audit row and says what, if anything, is wrong.
+
+    A row records its event's log position (notification id). Positions may have gaps
+    (on PostgreSQL an append that loses a race has drawn its id), so rows are paired
+    with events by order, and each row's position must be its event's id.
+    """
 
     app: CrmApplication
     view: ReadModelView
     chains: Chains
 
-    def check(self, ordinal: int, stored: Notification | None, row: AuditRow | None) -> Mismatch | None:
+    def check(self, reached: int, stored: Notification | None, row: AuditRow | None) -> Mismatch | None:
+        """`reached`: the position of the last row that matched (0 before the first)."""
         if stored is None:  # the log ended before the audit trail did
-            return lost(ordinal) if row is None else gone(row, "event_deleted", DELETED)
+            return lost(reached + 1) if row is None else gone(row, "event_deleted", DELETED)
         try:
             event = self.app.mapper.to_domain_event(stored)
         except Exception as error:  # any decoding failure is a finding, not a crash
             return at(stored, None, None, "undecodable", f"the stored event cannot be decoded: {error}")
         expected, expected_global = self.chains.links(event)
-        if row is None or row.position != ordinal:
-            detail = f"the audit trail has no row for log place {ordinal}"
+        if row is None or row.position > stored.id:  # the audit trail skipped this event
+            detail = f"the audit trail has no row for log position {stored.id}"
             return at(stored, expected, None, "missing_audit_row", detail)
-        if (row.stream, row.version) != (stored.originator_id, stored.originator_version):
+        if row.position < stored.id or (row.stream, row.version) != (
+            stored.originator_id,
+            stored.originator_version,
+        ):
             return self.misplaced(stored, row, expected)
         return self.compare(stored, row, expected, expected_global)
 
@@ -172,11 +181,11 @@ def at(
     )
 
 
-def lost(ordinal: int) -> Mismatch:
-    """Neither the log nor the audit trail holds the event the audit head counts at this place."""
+def lost(position: int) -> Mismatch:
+    """Neither the log nor the audit trail holds the event the audit head counts from this position on."""
     detail = "the audit trail counts more events than it and the log hold"
     return Mismatch(
-        position=ordinal, stream="", version=0, expected_hash=None, stored_hash=None,
+        position=position, stream="", version=0, expected_hash=None, stored_hash=None,
         reason="missing_audit_row", detail=detail,
     )  # fmt: skip
 

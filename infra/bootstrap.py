@@ -19,6 +19,7 @@ from infra.event_store import build_application, creating_tables
 from infra.idempotency_store import idempotency_store
 from infra.metrics import largest_lag, read_side_metrics
 from infra.read_models import NoReadModels, ReadModels
+from infra.relay import RelaySupervisor
 from infra.runners import Runners
 from infra.settings import Settings
 from projections.audit_trail import AuditTrailProjection
@@ -60,8 +61,10 @@ def http_app(container: Container) -> Litestar:
 
     In the embedded (SQLite) mode the projection runners live in this process too,
     started and stopped with the server; on PostgreSQL `crm project` runs them.
+    So does the NATS relay when CRM_NATS_URL is set (on PostgreSQL: `crm relay`).
     """
     runners = embedded_runners(container.settings)
+    relay = embedded_relay(container.settings)
     read_models = (
         ReadModels(container.settings, container.app, PROJECTIONS)
         if container.settings.storage != "memory"
@@ -73,9 +76,12 @@ def http_app(container: Container) -> Litestar:
         store_probe=container.app.recorder.max_notification_id,
         lag_probe=(lambda: largest_lag(container.app, read_models, PROJECTIONS)) if read_models else no_lag,
         max_lag=container.settings.ready_max_lag,
-        metrics_source=lambda: read_side_metrics(container.app, read_models, PROJECTIONS, runners),
-        on_startup=[runners.start] if runners else [],
+        metrics_source=lambda: read_side_metrics(
+            container.app, read_models, PROJECTIONS, runners, relay.status if relay else None
+        ),
+        on_startup=[*([runners.start] if runners else []), *([relay.start] if relay else [])],
         on_shutdown=[
+            *([relay.stop] if relay else []),
             *([runners.stop] if runners else []),
             *([read_models.close] if read_models else []),
             container.close,
@@ -109,3 +115,8 @@ def _audit_view(read_models: ReadModels | None) -> ReadModelView:
 
 def embedded_runners(settings: Settings) -> Runners | None:
     return Runners(settings, PROJECTIONS, single=False) if settings.storage == "sqlite" else None
+
+
+def embedded_relay(settings: Settings) -> RelaySupervisor | None:
+    """The JetStream relay of the embedded mode: SQLite with CRM_NATS_URL set (else nothing needs NATS)."""
+    return RelaySupervisor(settings) if settings.storage == "sqlite" and settings.nats_url else None

@@ -20,9 +20,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from infra.bootstrap import bootstrap, http_app
 from infra.cli_demo import add_demo_parser
 from infra.cli_keys import add_keys_parser
+from infra.cli_tail import add_tail_parser
 from infra.event_store import build_application, store_stats
 from infra.logs import configure_logging
 from infra.rebuild import rebuild
+from infra.relay import RelaySupervisor
+from infra.relay_stream import STREAM
 from infra.runners import Runners
 from infra.settings import Settings, SettingsError
 from projections.base import CrmProjection
@@ -106,8 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("names", nargs="*", metavar="NAME", help=f"read models: {_names()}")
     rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
     rebuild.set_defaults(run=run_rebuild)
+    relay = commands.add_parser(
+        "relay",
+        help="publish every stored event to NATS JetStream (needs CRM_NATS_URL) until stopped",
+        description=f"Follow the event log from the relay's checkpoint and publish each event to the "
+        f"JetStream stream {STREAM} (created if missing) on subject crm.<aggregate>.<event_snake>, "
+        "with Nats-Msg-Id = event id; the checkpoint moves only after JetStream acknowledged. "
+        "Events are published in log order; a NATS outage never fails a command: the relay retries "
+        "with backoff and catches up. On PostgreSQL one relay publishes at a time (a second copy "
+        "waits). With SQLite and CRM_NATS_URL set, `crm serve` already runs it. Stop with Ctrl-C "
+        "or SIGTERM. Messages are documented in docs/events.md.",
+    )
+    relay.set_defaults(run=run_relay)
     add_demo_parser(commands)
     add_keys_parser(commands)
+    add_tail_parser(commands)
     return parser
 
 
@@ -134,6 +150,25 @@ def run_project(settings: Settings, args: argparse.Namespace) -> int:
     print(f"crm: projecting {', '.join(p.name for p in projections)} from {_location(settings)}", flush=True)
     stop.wait()
     runners.stop()
+    return 0
+
+
+def run_relay(settings: Settings, args: argparse.Namespace) -> int:
+    """`crm relay`: the JetStream relay until SIGINT/SIGTERM."""
+    if settings.nats_url is None:
+        print("crm: `crm relay` needs CRM_NATS_URL (e.g. nats://127.0.0.1:4222)", file=sys.stderr)
+        return 2
+    if settings.storage == "memory":
+        print("crm: `crm relay` needs SQLite or PostgreSQL (CRM_DATABASE_URL)", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    relay = RelaySupervisor(settings)
+    relay.start()
+    print(f"crm: relaying {_location(settings)} to {settings.nats_url} stream {STREAM}", flush=True)
+    stop.wait()
+    relay.stop()
     return 0
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from application.app import CrmApplication
 from infra.read_models import ReadModels
+from infra.relay import RELAY_STATES, RelayStatus
 from infra.runners import Runners
 from projections.base import CrmProjection
 
@@ -17,8 +18,10 @@ def read_side_metrics(
     read_models: ReadModels | None,
     projections: Iterable[type[CrmProjection]],
     runners: Runners | None,
+    relay: RelayStatus | None = None,
 ) -> str:
-    """Prometheus text: positions and lag from the views; failures and state from this process's runners."""
+    """Prometheus text: positions and lag from the views; failures and state from this process's runners
+    and, when this process runs it, the NATS relay."""
     last = app.recorder.max_notification_id() or 0
     lines = _family("crm_log_position", "gauge", "Last position (notification id) of the event log.")
     lines.append(f"crm_log_position {last}")
@@ -26,6 +29,8 @@ def read_side_metrics(
         lines += _positions(read_models, tuple(projections), last)
     if runners is not None:
         lines += _runners(runners)
+    if relay is not None:
+        lines += relay_metrics(relay, last)
     return "\n".join(lines) + "\n"
 
 
@@ -65,6 +70,26 @@ def _runners(runners: Runners) -> list[str]:
             for s in RUNNER_STATES
         ]
     return failures + state
+
+
+def relay_metrics(relay: RelayStatus, last: int) -> list[str]:
+    """The relay's checkpoint, how far it trails the log, what it published and how often it failed."""
+    return [
+        *_family(
+            "crm_relay_position", "gauge", "Last log position JetStream acknowledged, with all before it."
+        ),
+        f"crm_relay_position {relay.position}",
+        *_family("crm_relay_lag_events", "gauge", "Log positions the relay trails by."),
+        f"crm_relay_lag_events {max(last - relay.position, 0)}",
+        *_family("crm_relay_published_total", "counter", "Messages JetStream acknowledged to this process."),
+        f"crm_relay_published_total {relay.published}",
+        *_family(
+            "crm_relay_failures_total", "counter", "Failed relay sessions (NATS or the store), each retried."
+        ),
+        f"crm_relay_failures_total {relay.failures}",
+        *_family("crm_relay_state", "gauge", "1 for the state the relay is in."),
+        *(f'crm_relay_state{{state="{s}"}} {int(relay.state == s)}' for s in RELAY_STATES),
+    ]
 
 
 def _family(name: str, kind: str, help_text: str) -> list[str]:

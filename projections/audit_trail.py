@@ -6,15 +6,11 @@ chains: its stream's (by version) and the whole log's (by position); see
 The same fold keeps the control lists (`audit_controls`); the status timeline
 is in `audit_timeline`.
 
-Position: `apply` receives events, not their log positions, so the projection
-numbers them itself (the head row counts the events folded, `step` takes the
-number). That is the notification id as long as the log has no gaps: this
-projection subscribes to every event class, and SQLite never leaves a gap. On
-PostgreSQL the id comes from a sequence, and an append that loses a version
-race has already drawn its id (seen: ids 1–6, 8), so from then on ids run
-ahead of these positions. Both chains follow log order and are unaffected, and
-`verify` pairs rows with events by order, not by id; only the `position`
-shown would lag. Passing the tracking id to `apply` would remove the caveat.
+Position: each row records its event's log position, the notification id the
+runner tracks (`rows.position`). On PostgreSQL ids may have gaps (an append that
+loses a version race has already drawn its id); both chains follow log order and
+are unaffected, and `verify` pairs rows with events by order, checking that each
+row's position is its event's id.
 """
 
 from __future__ import annotations

@@ -9,20 +9,17 @@ together with every position before it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any, NamedTuple
 
-import psycopg
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
 from eventsourcing.utils import Environment
-from psycopg.conninfo import make_conninfo
 
 from application.app import CrmApplication
 from infra.event_store import build_application, creating_tables, eventsourcing_env
+from infra.leadership import advisory_lock
 from infra.read_models import base_view_class
 from infra.settings import Settings
 from projections.base import ReadModelView
@@ -33,7 +30,6 @@ log = logging.getLogger("crm.relay")
 RELAY_NAME = "relay"
 APPLICATION_NAME = "crm"
 CHECKPOINT_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "1"}
-LOCK_POLL_SECONDS = 1.0
 
 
 class RelayUnavailable(RuntimeError):
@@ -125,30 +121,7 @@ def build_checkpoint_recorder(settings: Settings) -> ReadModelView:
     return recorder
 
 
-@contextmanager
-def relay_lock(settings: Settings, stopping: threading.Event) -> Iterator[None]:
-    """PostgreSQL: hold the relay's session advisory lock, so one `crm relay` publishes at a time.
-
-    Waits until the lock is free or `stopping` is set (the same leadership as
-    `infra.runners.projection_lock`); SQLite runs one process, so it needs none.
-    """
-    if settings.storage != "postgres":
-        yield
-        return
-    target = settings.postgres
-    key = relay_lock_key(target.schema or "public")
-    with psycopg.connect(make_conninfo("", **target.connect_kwargs()), autocommit=True) as conn:
-        while not stopping.is_set():
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-            if row and row[0]:
-                break
-            stopping.wait(LOCK_POLL_SECONDS)
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock_all()")
-
-
-def relay_lock_key(schema: str) -> int:
-    """A stable signed 64-bit advisory-lock key for the relay of the events in `schema`."""
-    return int.from_bytes(hashlib.sha256(f"crm.relay.{schema}".encode()).digest()[:8], "big", signed=True)
+def relay_lock(settings: Settings, stopping: threading.Event) -> AbstractContextManager[None]:
+    """PostgreSQL: the relay's advisory lock, so one `crm relay` publishes at a time."""
+    schema = (settings.postgres.schema or "public") if settings.storage == "postgres" else ""
+    return advisory_lock(settings, f"crm.relay.{schema}", stopping)

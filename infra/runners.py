@@ -9,20 +9,18 @@ instead of running beside the first.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 from eventsourcing.projection import ProjectionRunner
-from psycopg.conninfo import make_conninfo
 
 from application.app import CrmApplication
+from infra.leadership import advisory_lock
 from infra.read_models import base_view_class, creating_read_tables, projection_env, read_schema
 from infra.read_store import view_class
 from infra.settings import Settings
@@ -32,7 +30,6 @@ log = logging.getLogger("crm.projections")
 
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 30.0
-LOCK_POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -114,35 +111,16 @@ class ProjectionSupervisor:
             yield
 
 
-@contextmanager
 def projection_lock(
     settings: Settings, projection: type[CrmProjection], stopping: threading.Event | None = None
-) -> Iterator[None]:
-    """The projection's session advisory lock (PostgreSQL): one runner or rebuild at a time.
-
-    Waits until the lock is free (or `stopping` is set); elsewhere it is a no-op.
-    """
-    if settings.storage != "postgres":
-        yield
-        return
-    target = settings.postgres
-    key = lock_key(f"{read_schema(target)}.{projection.name}")
-    stopping = stopping or threading.Event()
-    with psycopg.connect(make_conninfo("", **target.connect_kwargs()), autocommit=True) as conn:
-        while not stopping.is_set():
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-            if row and row[0]:
-                break
-            stopping.wait(LOCK_POLL_SECONDS)
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock_all()")
-
-
-def lock_key(name: str) -> int:
-    """A stable signed 64-bit advisory-lock key for a projection."""
-    return int.from_bytes(hashlib.sha256(f"crm.projection.{name}".encode()).digest()[:8], "big", signed=True)
+) -> AbstractContextManager[None]:
+    """The projection's advisory lock (PostgreSQL): one runner or rebuild at a time."""
+    name = (
+        f"crm.projection.{read_schema(settings.postgres)}.{projection.name}"
+        if settings.storage == "postgres"
+        else ""
+    )
+    return advisory_lock(settings, name, stopping)
 
 
 class Runners:

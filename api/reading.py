@@ -20,7 +20,7 @@ from litestar.params import QueryParameter
 from api.ports import ReadSide, Services
 from api.problems import ApiProblem
 from projections.base import CrmProjection
-from projections.tables import Page, PageRequest, ReadRows
+from projections.tables import PageRequest, ReadRows
 
 POSITION_HEADER = "X-Read-Model-Position"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -41,13 +41,6 @@ Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Rows per page (
 Cursor = Annotated[
     str | None, QueryParameter(max_length=1000, description="`next_cursor` of the previous page; opaque.")
 ]
-
-
-class Listing(msgspec.Struct, frozen=True, kw_only=True):
-    """One page of a list; `next_cursor` is null on the last page."""
-
-    items: list[Any]
-    next_cursor: str | None
 
 
 def read_side(services: Services) -> ReadSide:
@@ -84,11 +77,6 @@ def respond(
     if rows is not None and wants_csv(request):
         return Response(to_csv(rows), media_type=CSV_MEDIA_TYPE, headers=headers)
     return Response(body, headers=headers)
-
-
-def respond_page(request: Request[Any, Any, Any], found: Page[Any], position: int) -> Response[Any]:
-    body = Listing(items=found.items, next_cursor=found.next_cursor)
-    return respond(request, body, position, found.items)
 
 
 def to_csv(rows: Sequence[Any]) -> str:

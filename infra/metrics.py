@@ -36,17 +36,17 @@ def read_side_metrics(
 
 def _positions(read_models: ReadModels, projections: tuple[type[CrmProjection], ...], last: int) -> list[str]:
     lines = _family("crm_projection_position", "gauge", "Last log position a read model has applied.")
-    lag = _family(
+    lags = _family(
         "crm_projection_lag_events",
         "gauge",
         "Log positions a read model trails by (0 when nothing it reads is left).",
     )
     for projection in projections:
         position = read_models.position(projection)
-        behind = 0 if read_models.caught_up(projection, last) else last - position
+        behind = lag(read_models, projection, last)
         lines.append(f'crm_projection_position{{projection="{projection.name}"}} {position}')
-        lag.append(f'crm_projection_lag_events{{projection="{projection.name}"}} {behind}')
-    return lines + lag
+        lags.append(f'crm_projection_lag_events{{projection="{projection.name}"}} {behind}')
+    return lines + lags
 
 
 def largest_lag(
@@ -54,8 +54,12 @@ def largest_lag(
 ) -> int:
     """Events the furthest-behind read model trails by (what /ready bounds)."""
     last = app.recorder.max_notification_id() or 0
-    lags = (0 if read_models.caught_up(p, last) else last - read_models.position(p) for p in projections)
-    return max(lags, default=0)
+    return max((lag(read_models, p, last) for p in projections), default=0)
+
+
+def lag(read_models: ReadModels, projection: type[CrmProjection], last: int) -> int:
+    """Log positions a read model trails by: 0 when nothing it reads lies beyond its checkpoint."""
+    return 0 if read_models.caught_up(projection, last) else last - read_models.position(projection)
 
 
 def _runners(runners: Runners) -> list[str]:
